@@ -220,7 +220,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Backline Concierge <global@backline.care>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Backline Concierge <global@backline.care>"
+)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "hub@backline.care")
 CONCIERGE_ADDRESS = os.environ.get("CONCIERGE_ADDRESS", "global@backline.care")
 ANYMAIL = {
@@ -231,9 +233,7 @@ ANYMAIL = {
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
