@@ -110,7 +110,9 @@ def test_importing_the_shared_seed_counts_every_record_and_is_idempotent():
     # Conflicting and single-source records are drafts awaiting review, with their notes.
     conflicting = Resource.objects.get(slug="ie-50808")
     assert conflicting.publication == "draft" and conflicting.verification == "conflicting"
-    assert conflicting.curator_notes.startswith("CONFLICT") or "CONFLICT" in conflicting.curator_notes
+    assert (
+        conflicting.curator_notes.startswith("CONFLICT") or "CONFLICT" in conflicting.curator_notes
+    )
     assert not Resource.objects.filter(verification="staff_verified").exists()
     # Dial strings stay exactly as published; short codes have no E.164 form.
     lifeline = Resource.objects.get(slug="us-988-lifeline")
@@ -124,7 +126,9 @@ def test_importing_the_shared_seed_counts_every_record_and_is_idempotent():
     sadag = Channel.objects.get(resource__slug="za-sadag", value="0800 21 22 23")
     assert sadag.hours_text == "08:00-20:00" and sadag.open_now() is None
     # phonenumbers' doubts are stored as warnings on the channel.
-    assert Channel.objects.get(resource__slug="nl-113-zelfmoordpreventie", value="113").validation_warnings
+    assert Channel.objects.get(
+        resource__slug="nl-113-zelfmoordpreventie", value="113"
+    ).validation_warnings
     assert EmergencyNumber.objects.get(country="ES", number="091").phonenumbers_agrees is False
 
     history = Resource.history.count()
