@@ -1,0 +1,147 @@
+"""The committed translations of the seed records' descriptions and eligibility texts.
+
+Plain file checks (no models): each shipped non-English language has a fixture that covers every
+seed record, and no phone number, short code, URL, e-mail address or other number was altered,
+added or dropped in translation — a wrong digit in a crisis directory can cost a life.
+"""
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils.translation import to_locale
+
+SEED_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "resources.json"
+FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed_translations"
+LOCALES = sorted(to_locale(code) for code in settings.LANGUAGE_CODES if code != "en")
+FIELDS = {"description": "description_en", "eligibility": "eligibility_en"}
+
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+BARE_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.IGNORECASE | re.ASCII)
+# A number token keeps its inner separators, so "24/7", "13-24" and "0800-999-0091" must survive
+# exactly as written, not merely digit by digit. Spaces are ambiguous ("0800 111 0 111" vs "open
+# 24 7 days"), so digit groups joined by spaces are checked separately as verbatim substrings.
+NUMBER = re.compile(r"\d+(?:[./:\-]\d+)*", re.ASCII)
+SPACED_NUMBER = re.compile(r"\d+(?: \d+)+", re.ASCII)
+
+# Letters of each language's script; Latin covers the accented letters of es/fr/pl/tr/… too.
+SCRIPTS = {
+    "latin": ("LATIN",),
+    "arabic": ("ARABIC",),
+    "devanagari": ("DEVANAGARI",),
+    "japanese": ("CJK UNIFIED", "HIRAGANA", "KATAKANA"),
+    "hangul": ("HANGUL",),
+    "han": ("CJK UNIFIED",),
+}
+EXPECTED_SCRIPT = {"ar": "arabic", "hi": "devanagari", "ja": "japanese", "ko": "hangul"}
+EXPECTED_SCRIPT["zh_Hans"] = "han"
+# Traditional-only forms of common characters whose Simplified form differs.
+TRADITIONAL_ONLY = set("這專線話門會與為時個電語務對們醫療應機構協護幫關經過國際區絡資訊")
+
+
+def _seed():
+    return {record["id"]: record for record in json.loads(SEED_FILE.read_text(encoding="utf-8"))}
+
+
+def _load(locale):
+    path = FIXTURE_DIR / f"{locale}.json"
+    assert path.is_file(), f"missing {path}"
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _protected(text):
+    """Multiset of URLs, e-mail addresses and number tokens that must be copied verbatim."""
+    found = [match.rstrip(".,;:") for match in URL.findall(text)]
+    found += EMAIL.findall(text)
+    rest = EMAIL.sub(" ", URL.sub(" ", text))
+    found += BARE_DOMAIN.findall(rest)
+    found += NUMBER.findall(BARE_DOMAIN.sub(" ", rest))
+    return Counter(found)
+
+
+def _texts(locale):
+    seed = _seed()
+    _path, data = _load(locale)
+    for record_id, fields in data.items():
+        for key, text in fields.items():
+            yield record_id, key, seed[record_id][FIELDS[key]], text
+
+
+def _script_share(text, script):
+    letters = [ch for ch in text if ch.isalpha()]
+    prefixes = SCRIPTS[script]
+    hits = [ch for ch in letters if unicodedata.name(ch, "").startswith(prefixes)]
+    return len(hits) / len(letters)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return _seed()
+
+
+def test_protected_tokens_are_found_as_whole_strings():
+    text = "Call 0800-999-0091, 24/7 (ages 13-24); see https://x.org/a, mail a@b.org or x.org."
+    assert _protected(text) == Counter(
+        ["0800-999-0091", "24/7", "13-24", "https://x.org/a", "a@b.org", "x.org"]
+    )
+    assert _protected("Call 116 123") != _protected("Call 116123")
+    assert _protected("24/7") != _protected("24 7")
+
+
+def test_spaced_numbers_must_keep_their_spaces():
+    assert SPACED_NUMBER.findall("on the European 116 123 number") == ["116 123"]
+    assert not SPACED_NUMBER.findall("24/7, 13-24")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fixture_is_canonical_json(locale):
+    path, data = _load(locale)
+    canonical = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert path.read_text(encoding="utf-8") == canonical
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fixture_covers_exactly_the_seed_texts(locale, seed):
+    _path, data = _load(locale)
+    assert set(data) == set(seed), "keys must be exactly the seed record ids"
+    for record_id, fields in data.items():
+        expected = {key for key, source in FIELDS.items() if seed[record_id].get(source)}
+        assert set(fields) == expected, record_id
+        for key, text in fields.items():
+            assert isinstance(text, str), (record_id, key)
+            assert text.strip() == text and text, (record_id, key)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_numbers_urls_and_emails_are_copied_verbatim(locale):
+    for record_id, key, english, text in _texts(locale):
+        assert _protected(text) == _protected(english), (record_id, key, text)
+        for spaced in SPACED_NUMBER.findall(english):
+            assert spaced in text, (record_id, key, spaced)
+        foreign_digits = [ch for ch in text if ch.isdigit() and not ch.isascii()]
+        assert not foreign_digits, (record_id, key, foreign_digits)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_text_is_translated(locale):
+    for record_id, key, english, text in _texts(locale):
+        if len(english) > 20:
+            assert text != english, (record_id, key)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_text_uses_the_languages_script(locale):
+    script = EXPECTED_SCRIPT.get(locale, "latin")
+    for record_id, key, _english, text in _texts(locale):
+        assert _script_share(text, script) >= 0.6, (record_id, key, text)
+        if locale == "ja":
+            assert re.search(r"[\u3040-\u30ff]", text), (record_id, key, "no kana")
+        if locale in {"zh_Hans", "ko"}:
+            assert not re.search(r"[\u3040-\u30ff]", text), (record_id, key, "kana")
+        if locale == "zh_Hans":
+            assert not TRADITIONAL_ONLY & set(text), (record_id, key, "Traditional form")
