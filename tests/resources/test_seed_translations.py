@@ -23,6 +23,7 @@ FIELDS = {"description": "description_en", "eligibility": "eligibility_en"}
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 BARE_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.IGNORECASE | re.ASCII)
+# Bare domains are only required one way: abbreviations such as Polish "m.in." look like domains.
 # A number token keeps its inner separators, so "24/7", "13-24" and "0800-999-0091" must survive
 # exactly as written, not merely digit by digit. Spaces are ambiguous ("0800 111 0 111" vs "open
 # 24 7 days"), so digit groups joined by spaces are checked separately as verbatim substrings.
@@ -59,9 +60,13 @@ def _protected(text):
     found = [match.rstrip(".,;:") for match in URL.findall(text)]
     found += EMAIL.findall(text)
     rest = EMAIL.sub(" ", URL.sub(" ", text))
-    found += BARE_DOMAIN.findall(rest)
     found += NUMBER.findall(BARE_DOMAIN.sub(" ", rest))
     return Counter(found)
+
+
+def _bare_domains(text):
+    """Domains written without a scheme, e.g. "988lifeline.org"."""
+    return BARE_DOMAIN.findall(EMAIL.sub(" ", URL.sub(" ", text)))
 
 
 def _texts(locale):
@@ -87,8 +92,9 @@ def seed():
 def test_protected_tokens_are_found_as_whole_strings():
     text = "Call 0800-999-0091, 24/7 (ages 13-24); see https://x.org/a, mail a@b.org or x.org."
     assert _protected(text) == Counter(
-        ["0800-999-0091", "24/7", "13-24", "https://x.org/a", "a@b.org", "x.org"]
+        ["0800-999-0091", "24/7", "13-24", "https://x.org/a", "a@b.org"]
     )
+    assert _bare_domains(text) == ["x.org"]
     assert _protected("Call 116 123") != _protected("Call 116123")
     assert _protected("24/7") != _protected("24 7")
 
@@ -121,8 +127,8 @@ def test_fixture_covers_exactly_the_seed_texts(locale, seed):
 def test_numbers_urls_and_emails_are_copied_verbatim(locale):
     for record_id, key, english, text in _texts(locale):
         assert _protected(text) == _protected(english), (record_id, key, text)
-        for spaced in SPACED_NUMBER.findall(english):
-            assert spaced in text, (record_id, key, spaced)
+        for verbatim in SPACED_NUMBER.findall(english) + _bare_domains(english):
+            assert verbatim in text, (record_id, key, verbatim)
         foreign_digits = [ch for ch in text if ch.isdigit() and not ch.isascii()]
         assert not foreign_digits, (record_id, key, foreign_digits)
 
@@ -145,3 +151,11 @@ def test_text_uses_the_languages_script(locale):
             assert not re.search(r"[\u3040-\u30ff]", text), (record_id, key, "kana")
         if locale == "zh_Hans":
             assert not TRADITIONAL_ONLY & set(text), (record_id, key, "Traditional form")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_text_has_no_invisible_characters(locale):
+    # Soft hyphens, zero-width and direction marks break search and copy-paste of numbers.
+    for record_id, key, _english, text in _texts(locale):
+        hidden = [f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in {"Cc", "Cf"}]
+        assert not hidden, (record_id, key, hidden)
