@@ -78,7 +78,8 @@ def _texts(locale):
 
 
 def _script_share(text, script):
-    letters = [ch for ch in text if ch.isalpha()]
+    # Marks count too: Devanagari vowel signs and Arabic harakat are marks, not letters.
+    letters = [ch for ch in text if unicodedata.category(ch)[0] in "LM"]
     prefixes = SCRIPTS[script]
     hits = [ch for ch in letters if unicodedata.name(ch, "").startswith(prefixes)]
     return len(hits) / len(letters)
