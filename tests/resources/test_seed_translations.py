@@ -46,6 +46,25 @@ SCRIPTS = {
 }
 EXPECTED_SCRIPT = {"ar": "arabic", "hi": "devanagari", "ja": "japanese", "ko": "hangul"}
 EXPECTED_SCRIPT["zh_Hans"] = "han"
+# Proper names in the seed texts that stay as written in every language (services, organisations,
+# programmes, brands), so people can find them on the service's own site and in app stores.
+NAMES = [
+    "Backline",
+    "BRAC",
+    "CC0",
+    "Help Musicians",
+    "HSE",
+    "Institute of Mental Health",
+    "Lagos University Teaching Hospital",
+    "Mental Health First Aid",
+    "Safe Hubs",
+    "SNS 24",
+    "Support Act",
+    "Sweet Relief",
+    "Tele MANAS",
+    "TISS",
+    "WhatsApp",
+]
 # Traditional-only forms of common characters whose Simplified form differs.
 TRADITIONAL_ONLY = set("這專線話門會與為時個電語務對們醫療應機構協護幫關經過國際區絡資訊")
 
@@ -131,6 +150,10 @@ def test_spaced_numbers_must_keep_their_spaces():
     assert not SPACED_NUMBER.findall("24/7, 13-24")
 
 
+def test_there_is_a_fixture_for_every_shipped_language_and_no_other():
+    assert sorted(path.stem for path in FIXTURE_DIR.glob("*.json")) == LOCALES
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_fixture_is_canonical_json(locale):
     path, data = _load(locale)
@@ -160,6 +183,14 @@ def test_numbers_urls_and_emails_are_copied_verbatim(locale):
             assert verbatim in text, (record_id, key, verbatim)
         foreign_digits = [ch for ch in text if ch.isdigit() and not ch.isascii()]
         assert not foreign_digits, (record_id, key, foreign_digits)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_proper_names_are_not_translated(locale):
+    for record_id, key, english, text in _texts(locale):
+        for name in NAMES:
+            if name in english:
+                assert name in text, (record_id, key, name)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
