@@ -4,4 +4,4 @@ A package because one module would pass the house limit; each module registers t
 for one part of the directory.
 """
 
-from resources.admin import countries, reports, resources, terms  # noqa: F401
+from resources.admin import channels, countries, reports, resources, terms  # noqa: F401

@@ -30,7 +30,9 @@ def _has_text(value) -> bool:
 
 def missing_languages(obj) -> list[str]:
     """Languages lacking any text that the entry has in English."""
-    fields = [f for f in translated_fields(type(obj)) if _has_text(getattr(obj, localized(f, "en")))]
+    fields = [
+        f for f in translated_fields(type(obj)) if _has_text(getattr(obj, localized(f, "en")))
+    ]
     return [
         language
         for language in LANGUAGES

@@ -149,4 +149,3 @@ class OpenReportFilter(admin.SimpleListFilter):
             case "resolved":
                 return queryset.filter(status="resolved")
         return queryset.filter(status="open")
-
