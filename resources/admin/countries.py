@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from resources.admin.base import CuratorTranslationAdmin, warn
+from resources.admin.filters import CountryFilter
 from resources.models import Country, EmergencyNumber
 from resources.validation import is_emergency_number
 
@@ -74,7 +75,7 @@ class EmergencyNumberAdmin(SimpleHistoryAdmin, CuratorTranslationAdmin):
     """All emergency numbers in one list (edited under their country), with history."""
 
     list_display = ["country", "kind", "number", "phonenumbers_agrees", "verified_at"]
-    list_filter = ["kind", "phonenumbers_agrees", "country"]
+    list_filter = ["kind", "phonenumbers_agrees", CountryFilter]
     search_fields = ["number", "country__code"]
     readonly_fields = ["phonenumbers_agrees"]
 

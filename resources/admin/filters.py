@@ -5,11 +5,41 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from resources.admin.base import missing_translation_q
 from resources.models import OpeningPeriod, TranslationReview
 
 OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Countries that have entries, by name (the related-field filter cannot handle
+    django-countries' primary key), plus entries without a country."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.model.objects.exclude(country=None)
+            .values_list("country_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+        choices = sorted(((str(code), countries.name(code)) for code in codes), key=lambda c: c[1])
+        if model_admin.model._meta.get_field("country").null:
+            choices.append(("none", _("No country (international)")))
+        return choices
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case None:
+                return queryset
+            case "none":
+                return queryset.filter(country__isnull=True)
+            case code:
+                return queryset.filter(country_id=code.upper())
 
 
 class ReviewFilter(admin.SimpleListFilter):

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from resources import services
 from resources.admin.base import LANGUAGES, CuratorTranslationAdmin, localized, missing_languages
 from resources.admin.base import warn as warn_curator
 from resources.admin.filters import (
+    CountryFilter,
     MissingTranslationFilter,
     ReviewFilter,
     UnreviewedTranslationFilter,
@@ -125,7 +127,7 @@ class ResourceAdmin(SimpleHistoryAdmin, CuratorTranslationAdmin):
     ]
     list_filter = [
         ReviewFilter,
-        ("country", admin.RelatedOnlyFieldListFilter),
+        CountryFilter,
         "is_international",
         "type",
         "status",
@@ -250,7 +252,7 @@ class ResourceAdmin(SimpleHistoryAdmin, CuratorTranslationAdmin):
             parts.append(gettext("missing: %(languages)s") % {"languages": ", ".join(missing)})
         if drafts:
             parts.append(gettext("not reviewed: %(languages)s") % {"languages": ", ".join(drafts)})
-        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description=_("translation state"))
     def translation_state(self, obj):
