@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -223,3 +225,36 @@ def test_history_view_shows_who_changed_an_entry(curator_client):
         reverse("admin:resources_resource_history", args=[resource.pk])
     ).content.decode()
     assert "editor-on-record" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse(CHANGELIST),
+        reverse("admin:resources_channel_changelist"),
+        reverse("admin:resources_country_changelist"),
+        reverse("admin:resources_problemreport_changelist"),
+    ],
+)
+def test_changelists_use_a_constant_number_of_queries(curator_client, url):
+    def build(count):
+        for _ in range(count):
+            resource = ResourceFactory(country=CountryFactory(code="GB"))
+            ChannelFactory(resource=resource)
+            TranslationReviewFactory(resource=resource)
+            ProblemReportFactory(resource=resource)
+            EmergencyNumberFactory(country=resource.country, number=str(resource.pk))
+
+    build(2)
+    with CaptureQueriesContext(connection) as few:
+        assert curator_client.get(url).status_code == 200
+    build(8)
+    with CaptureQueriesContext(connection) as many:
+        assert curator_client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_curation_summary_needs_directory_permissions(client):
+    client.force_login(UserFactory(username="staff-only", is_staff=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "curation-summary" not in html
