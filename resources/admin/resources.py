@@ -121,7 +121,6 @@ class ResourceAdmin(SimpleHistoryAdmin, CuratorTranslationAdmin):
         "type",
         "status",
         "publication",
-        "verification",
         "review_due",
         "translations",
     ]
