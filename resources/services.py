@@ -21,6 +21,7 @@ from resources.models import (
     Language,
     OpeningPeriod,
     Organization,
+    ProblemReport,
     Resource,
     Topic,
     TranslationReview,
@@ -393,13 +394,18 @@ def resource_mark_verified(
     resource.next_review_due = timezone.localdate(when) + datetime.timedelta(days=review_in_days)
     resource.full_clean()
     resource._change_reason = "Verified by staff"
+    resource._history_user = user
     resource.save()
     return resource
 
 
 CURATORS = "curators"
+# Curators retire entries by status (inactive, defunct) so nothing a visitor may have saved
+# silently disappears and the history stays attached: no `delete_resource`. Channels, hours and
+# emergency numbers can be deleted (a withdrawn number), their history keeps the deleted row.
+# Problem reports come from visitors (no add) and are resolved, never deleted.
 CURATOR_MODELS = {
-    "resource": ("add", "change", "delete", "view"),
+    "resource": ("add", "change", "view"),
     "channel": ("add", "change", "delete", "view"),
     "openingperiod": ("add", "change", "delete", "view"),
     "emergencynumber": ("add", "change", "delete", "view"),
@@ -430,3 +436,67 @@ def curators_group_setup():
     )
     group.permissions.set(permissions)
     return group
+
+
+def _save_with_history(resource: Resource, *, user, reason: str, fields: list[str]) -> Resource:
+    resource._change_reason = reason
+    resource._history_user = user
+    resource.save(update_fields=[*fields, "updated_at"])
+    return resource
+
+
+@transaction.atomic
+def resource_set_status(*, resource: Resource, status: str, user) -> Resource:
+    """Change an entry's status (active, temporarily closed, inactive, defunct); never deletes."""
+    resource.status = Resource.Status(status)
+    return _save_with_history(
+        resource, user=user, reason=f"Status set to {status}", fields=["status"]
+    )
+
+
+@transaction.atomic
+def resource_set_publication(*, resource: Resource, publication: str, user) -> Resource:
+    """Publish an entry or take it back to draft; publishing needs a source (full_clean)."""
+    resource.publication = Resource.Publication(publication)
+    resource.full_clean()
+    return _save_with_history(
+        resource, user=user, reason=f"Publication set to {publication}", fields=["publication"]
+    )
+
+
+@transaction.atomic
+def resource_schedule_review(*, resource: Resource, due: datetime.date, user) -> Resource:
+    """Set the date by which a curator must re-verify the entry."""
+    resource.next_review_due = due
+    return _save_with_history(
+        resource, user=user, reason=f"Review scheduled for {due}", fields=["next_review_due"]
+    )
+
+
+@transaction.atomic
+def translation_review_approve(
+    *, resource: Resource, language: str, user, when: datetime.datetime | None = None
+) -> TranslationReview:
+    """Record that a curator reviewed the entry's text in `language`."""
+    review, _created = TranslationReview.objects.update_or_create(
+        resource=resource,
+        language=language,
+        defaults={
+            "state": TranslationReview.State.REVIEWED,
+            "reviewed_by": user,
+            "reviewed_at": when or timezone.now(),
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def problem_report_resolve(
+    *, report: ProblemReport, user, when: datetime.datetime | None = None
+) -> ProblemReport:
+    """Close a visitor's problem report, recording who resolved it and when."""
+    report.status = ProblemReport.Status.RESOLVED
+    report.resolved_by = user
+    report.resolved_at = when or timezone.now()
+    report.save(update_fields=["status", "resolved_by", "resolved_at"])
+    return report

@@ -101,7 +101,9 @@ def validate_channel(channel) -> list[str]:
     """Raise ValidationError for what must not be saved; return warnings for the rest."""
     errors: dict[str, list[ValidationError]] = {}
     value = (channel.value or "").strip()
-    resource = channel.resource if channel.resource_id else None
+    # In the resource's add form the channel's resource is the unsaved parent (no id yet).
+    has_resource = channel.resource_id or type(channel).resource.is_cached(channel)
+    resource = channel.resource if has_resource else None
     if channel.is_dialled:
         if channel.e164:
             try:
