@@ -295,3 +295,44 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Concierge intake (issue 5) -----------------------------------------------------
+# Attachments go to their own storage that is never served from MEDIA_URL; only an
+# authorised staff view may stream them. Point it at private object storage in production.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}
+# Bigger messages keep only their header and are quarantined for a human to look at.
+CONCIERGE_MAX_MESSAGE_BYTES = env_int("CONCIERGE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+CONCIERGE_MAX_ATTACHMENT_BYTES = env_int("CONCIERGE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Hours until the first response is due, by priority.
+CONCIERGE_FIRST_RESPONSE_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
+CONCIERGE_MESSAGE_ID_DOMAIN = os.environ.get(
+    "CONCIERGE_MESSAGE_ID_DOMAIN", CONCIERGE_ADDRESS.rpartition("@")[2] or "backline.care"
+)
+CONCIERGE_IMAP = {
+    "HOST": os.environ.get("CONCIERGE_IMAP_HOST", ""),
+    "PORT": env_int("CONCIERGE_IMAP_PORT", 993),
+    # "ssl" (implicit TLS), "starttls", or "none" (loopback tests only).
+    "SECURITY": os.environ.get("CONCIERGE_IMAP_SECURITY", "ssl"),
+    "USER": os.environ.get("CONCIERGE_IMAP_USER", ""),
+    "PASSWORD": os.environ.get("CONCIERGE_IMAP_PASSWORD", ""),
+    "FOLDER": os.environ.get("CONCIERGE_IMAP_FOLDER", "INBOX"),
+    # After the raw copy is committed: "flag" (keyword + \Seen), "move" or "delete".
+    "AFTER": os.environ.get("CONCIERGE_IMAP_AFTER", "flag"),
+    "MOVE_TO": os.environ.get("CONCIERGE_IMAP_MOVE_TO", "Processed"),
+    "TIMEOUT": env_int("CONCIERGE_IMAP_TIMEOUT", 60),
+}
+CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
+CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
+CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
+# Web form: submissions allowed per window, per email address and per client IP.
+CONCIERGE_FORM_RATE = {
+    "PER_EMAIL": env_int("CONCIERGE_FORM_PER_EMAIL", 3),
+    "PER_IP": env_int("CONCIERGE_FORM_PER_IP", 10),
+    "WINDOW_SECONDS": env_int("CONCIERGE_FORM_WINDOW_SECONDS", 3600),
+}
+# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/.
+CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailgun")
