@@ -292,8 +292,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
         cc=_addresses(message, "Cc"),
         subject=" ".join(header_text(message, "Subject").split())[:300],
         message_id=normalise_message_id(header_text(message, "Message-ID")),
-        in_reply_to=message_ids(raw_header(message, "In-Reply-To")),
-        references=message_ids(raw_header(message, "References")),
+        in_reply_to=message_ids(header_text(message, "In-Reply-To")),
+        references=message_ids(header_text(message, "References")),
         body_text="",
         body_html="",
         headers=[

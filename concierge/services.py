@@ -45,11 +45,14 @@ def dedup_key_for(*, message_id: str, sha256: str) -> str:
     return f"raw:{sha256}"
 
 
-def inbound_store(*, raw: bytes, source: str, source_ref: str = "") -> tuple[InboundMessage, bool]:
+def inbound_store(
+    *, raw: bytes, source: str, source_ref: str = "", total_size: int | None = None
+) -> tuple[InboundMessage, bool]:
     """Commit the raw bytes before anything else; return (row, created). Re-delivery is a no-op.
 
     The same Message-ID, or the same bytes when there is none, maps to the row already kept.
-    Over CONCIERGE_MAX_MESSAGE_BYTES only the header block is kept and the row is quarantined.
+    Over CONCIERGE_MAX_MESSAGE_BYTES only the header block is kept and the row is quarantined;
+    `total_size` says how big a message was when the caller only fetched its header.
     """
     sha256 = parsing.sha256_hex(raw)
     message_id = parsing.sniff_message_id(raw)
@@ -58,20 +61,21 @@ def inbound_store(*, raw: bytes, source: str, source_ref: str = "") -> tuple[Inb
     if existing is not None:
         return existing, False
     limit = settings.CONCIERGE_MAX_MESSAGE_BYTES
+    size = max(len(raw), total_size or 0)
     fields = {"raw": raw, "state": State.NEW, "reason": ""}
-    if len(raw) > limit:
+    if size > limit:
         match = _HEADER_END.search(raw, 0, 1_000_000)
         fields = {
             "raw": raw[: match.end() if match else min(len(raw), 64_000)],
             "state": State.QUARANTINED,
-            "reason": f"message is {len(raw)} bytes, over the limit of {limit}; "
+            "reason": f"message is {size} bytes, over the limit of {limit}; "
             "only the header block was kept",
         }
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
-                raw_size=len(raw),
-                is_truncated=len(raw) > limit,
+                raw_size=size,
+                is_truncated=size > limit,
                 sha256=sha256,
                 header_message_id=message_id,
                 dedup_key=key,
@@ -82,7 +86,7 @@ def inbound_store(*, raw: bytes, source: str, source_ref: str = "") -> tuple[Inb
     except IntegrityError:
         # A concurrent delivery of the same message won the race.
         return InboundMessage.objects.get(dedup_key=key), False
-    logger.info("inbound %s stored source=%s size=%s", inbound.pk, source, len(raw))
+    logger.info("inbound %s stored source=%s size=%s", inbound.pk, source, size)
     return inbound, True
 
 

@@ -47,3 +47,15 @@ def make_email(
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message.as_bytes()
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """inbound_ingest() with on-commit work (queueing and sending mail) run at once."""
+    from concierge.services import inbound_ingest
+
+    def _ingest(raw: bytes, source: str = "email"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return inbound_ingest(raw=raw, source=source)
+
+    return _ingest
