@@ -301,8 +301,8 @@ LOGGING = {
 # authorised staff view may stream them. Point it at private object storage in production.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    "BACKEND": "concierge.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 # Bigger messages keep only their header and are quarantined for a human to look at.
 CONCIERGE_MAX_MESSAGE_BYTES = env_int("CONCIERGE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)

@@ -11,8 +11,8 @@ def private_files(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "BACKEND": "concierge.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
         },
     }
     return tmp_path / "private"
@@ -41,11 +41,12 @@ def make_email(
     message["Subject"] = subject
     message["Date"] = format_datetime(timezone.now())
     message["Message-ID"] = message_id or make_msgid(domain="example.org")
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(body)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    # After set_content(), which drops any Content-* header set before it.
+    for name, value in (headers or {}).items():
+        message[name] = value
     return message.as_bytes()
 
 
