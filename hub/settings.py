@@ -337,5 +337,9 @@ CONCIERGE_FORM_RATE = {
     "PER_IP": env_int("CONCIERGE_FORM_PER_IP", 10),
     "WINDOW_SECONDS": env_int("CONCIERGE_FORM_WINDOW_SECONDS", 3600),
 }
-# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/.
+# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/. Anymail
+# checks ANYMAIL_WEBHOOK_SECRET ("user:password" basic auth) and the provider's signature.
 CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailgun")
+if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    # Only when set: an empty HMAC key would let anyone sign a request.
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]
