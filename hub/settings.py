@@ -331,7 +331,9 @@ CONCIERGE_IMAP = {
 CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
 CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
 CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
-# Web form: submissions allowed per window, per email address and per client IP.
+# Web form: submissions allowed per window, per email address and per client IP. Behind a
+# proxy, name the META key it sets (e.g. HTTP_X_FORWARDED_FOR); else REMOTE_ADDR is used.
+CONCIERGE_CLIENT_IP_HEADER = os.environ.get("CONCIERGE_CLIENT_IP_HEADER", "")
 CONCIERGE_FORM_RATE = {
     "PER_EMAIL": env_int("CONCIERGE_FORM_PER_EMAIL", 3),
     "PER_IP": env_int("CONCIERGE_FORM_PER_IP", 10),
