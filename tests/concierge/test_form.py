@@ -54,8 +54,9 @@ def test_the_thanks_page_renders_in_every_language(client):
 
 
 def test_a_valid_inquiry_becomes_a_ticket_through_the_raw_pipeline(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, caplog
 ):
+    caplog.set_level("DEBUG")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("concierge:inquiry", "pt-br"), valid())
     assert response.status_code == 302
@@ -72,6 +73,8 @@ def test_a_valid_inquiry_becomes_a_ticket_through_the_raw_pipeline(
     [acknowledgement] = mail.outbox
     assert acknowledgement.to == ["ana@example.org"]
     assert acknowledgement.extra_headers["Content-Language"] == "pt-br"
+    for secret in ("ana@", "example.org", "Ana Lima", "dormir"):
+        assert secret not in caplog.text
 
 
 @pytest.mark.parametrize(
