@@ -48,6 +48,10 @@ def raw_bytes(event) -> bytes:
 
 def handle_inbound(sender, event, esp_name: str, **kwargs) -> None:
     """Receiver for anymail's `inbound` signal; an exception makes the provider retry."""
+    if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        # Without basic auth anymail accepts anyone's post; refuse, and the provider retries.
+        logger.error("inbound webhook refused: ANYMAIL_WEBHOOK_SECRET is not set")
+        raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must be set to accept inbound mail.")
     if esp_name.strip().lower().replace(" ", "_") != provider():
         logger.warning("inbound webhook from unexpected provider ignored")
         return

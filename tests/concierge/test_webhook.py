@@ -76,3 +76,11 @@ def test_unsigned_or_unauthenticated_posts_are_refused_and_store_nothing(client,
 def test_only_the_configured_providers_endpoint_exists(client):
     response = client.post("/anymail/postmark/inbound/", {})
     assert response.status_code == 404
+
+
+def test_without_a_webhook_secret_inbound_mail_is_refused_for_a_later_retry(client, settings):
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+    client.raise_request_exception = False
+    response = client.post(reverse("anymail:mailgun_inbound_webhook"), signed(make_email()))
+    assert response.status_code == 500  # providers retry on 5xx
+    assert InboundMessage.objects.count() == 0
