@@ -300,3 +300,53 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Concierge intake (issue 5) -----------------------------------------------------
+# Attachments go to their own storage that is never served from MEDIA_URL; only an
+# authorised staff view may stream them. Point it at private object storage in production.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "concierge.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+# Bigger messages keep only their header and are quarantined for a human to look at.
+CONCIERGE_MAX_MESSAGE_BYTES = env_int("CONCIERGE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+CONCIERGE_MAX_ATTACHMENT_BYTES = env_int("CONCIERGE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Hours until the first response is due, by priority.
+CONCIERGE_FIRST_RESPONSE_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
+CONCIERGE_MESSAGE_ID_DOMAIN = os.environ.get(
+    "CONCIERGE_MESSAGE_ID_DOMAIN", CONCIERGE_ADDRESS.rpartition("@")[2] or "backline.care"
+)
+CONCIERGE_IMAP = {
+    "HOST": os.environ.get("CONCIERGE_IMAP_HOST", ""),
+    "PORT": env_int("CONCIERGE_IMAP_PORT", 993),
+    # "ssl" (implicit TLS), "starttls", or "none" (loopback tests only).
+    "SECURITY": os.environ.get("CONCIERGE_IMAP_SECURITY", "ssl"),
+    "USER": os.environ.get("CONCIERGE_IMAP_USER", ""),
+    "PASSWORD": os.environ.get("CONCIERGE_IMAP_PASSWORD", ""),
+    "FOLDER": os.environ.get("CONCIERGE_IMAP_FOLDER", "INBOX"),
+    # After the raw copy is committed: "move" (to MOVE_TO), "delete", or "seen" (set \Seen
+    # and only fetch unseen mail; people reading the mailbox elsewhere would hide mail).
+    "AFTER": os.environ.get("CONCIERGE_IMAP_AFTER", "move"),
+    "MOVE_TO": os.environ.get("CONCIERGE_IMAP_MOVE_TO", "Processed"),
+    # Messages over CONCIERGE_MAX_MESSAGE_BYTES are moved here, never deleted.
+    "QUARANTINE_TO": os.environ.get("CONCIERGE_IMAP_QUARANTINE_TO", "Quarantine"),
+    "TIMEOUT": env_int("CONCIERGE_IMAP_TIMEOUT", 60),
+}
+CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
+CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
+CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
+# Web form: submissions allowed per window, per email address and per client IP. Behind a
+# proxy, name the META key it sets (e.g. HTTP_X_FORWARDED_FOR); else REMOTE_ADDR is used.
+CONCIERGE_CLIENT_IP_HEADER = os.environ.get("CONCIERGE_CLIENT_IP_HEADER", "")
+CONCIERGE_FORM_RATE = {
+    "PER_EMAIL": env_int("CONCIERGE_FORM_PER_EMAIL", 3),
+    "PER_IP": env_int("CONCIERGE_FORM_PER_IP", 10),
+    "WINDOW_SECONDS": env_int("CONCIERGE_FORM_WINDOW_SECONDS", 3600),
+}
+# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/. Anymail
+# checks ANYMAIL_WEBHOOK_SECRET ("user:password" basic auth) and the provider's signature.
+CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailgun")
+if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    # Only when set: an empty HMAC key would let anyone sign a request.
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]
