@@ -1,8 +1,9 @@
-"""The committed translations of the seed records' descriptions and eligibility texts.
+"""The committed translations of the seed records' texts and of the topic and audience labels.
 
-Plain file checks (no models): each shipped non-English language has a fixture that covers every
-seed record, and no phone number, short code, URL, e-mail address or other number was altered,
-added or dropped in translation — a wrong digit in a crisis directory can cost a life.
+Plain file checks: each shipped non-English language has a fixture that covers every seed record
+and labels every topic and audience, and no phone number, short code, URL, e-mail address or other
+number was altered, added or dropped in translation — a wrong digit in a crisis directory can cost
+a life. One database test proves the loaded translations are what a visitor sees.
 """
 
 import json
@@ -13,10 +14,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.utils import translation
 from django.utils.translation import to_locale
+
+from resources.models import Resource, Topic
 
 SEED_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "resources.json"
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed_translations"
+DIRECTORY = Path(settings.BASE_DIR) / "fixtures" / "directory.json"
 LOCALES = sorted(to_locale(code) for code in settings.LANGUAGE_CODES if code != "en")
 FIELDS = {"description": "description_en", "eligibility": "eligibility_en"}
 
@@ -65,6 +71,8 @@ NAMES = [
     "TISS",
     "WhatsApp",
 ]
+# Labels that may stay exactly as the English one even in a non-Latin script.
+KEPT_LABELS = {"LGBTQ+"}
 # Traditional-only forms of common characters whose Simplified form differs.
 TRADITIONAL_ONLY = set("這專線話門會與為時個電語務對們醫療應機構協護幫關經過國際區絡資訊")
 
@@ -73,10 +81,33 @@ def _seed():
     return {record["id"]: record for record in json.loads(SEED_FILE.read_text(encoding="utf-8"))}
 
 
+def _terms():
+    """English label of every topic and audience, keyed as in the fixtures ("topic:<slug>")."""
+    directory = json.loads(DIRECTORY.read_text(encoding="utf-8"))
+    return {
+        f"{kind}:{term['slug']}": term["label"]
+        for kind, plural in (("topic", "topics"), ("audience", "audiences"))
+        for term in directory[plural]
+    }
+
+
 def _load(locale):
     path = FIXTURE_DIR / f"{locale}.json"
     assert path.is_file(), f"missing {path}"
     return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _records(data):
+    """The seed-record part of a fixture; label keys ("topic:…", "audience:…") hold a colon."""
+    return {key: fields for key, fields in data.items() if ":" not in key}
+
+
+def _labels(locale):
+    terms = _terms()
+    _path, data = _load(locale)
+    for key, fields in data.items():
+        if ":" in key:
+            yield key, terms.get(key), fields
 
 
 def _protected(text):
@@ -102,7 +133,7 @@ def _month_numbers(english):
 def _texts(locale):
     seed = _seed()
     _path, data = _load(locale)
-    for record_id, fields in data.items():
+    for record_id, fields in _records(data).items():
         for key, text in fields.items():
             yield record_id, key, seed[record_id][FIELDS[key]], text
 
@@ -164,8 +195,8 @@ def test_fixture_is_canonical_json(locale):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_fixture_covers_exactly_the_seed_texts(locale, seed):
     _path, data = _load(locale)
-    assert set(data) == set(seed), "keys must be exactly the seed record ids"
-    for record_id, fields in data.items():
+    assert set(_records(data)) == set(seed), "record keys must be exactly the seed record ids"
+    for record_id, fields in _records(data).items():
         expected = {key for key, source in FIELDS.items() if seed[record_id].get(source)}
         assert set(fields) == expected, record_id
         for key, text in fields.items():
@@ -219,3 +250,53 @@ def test_text_has_no_invisible_characters(locale):
     for record_id, key, _english, text in _texts(locale):
         hidden = [f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in {"Cc", "Cf"}]
         assert not hidden, (record_id, key, hidden)
+
+
+def test_labels_are_told_apart_from_seed_records(seed):
+    assert not any(":" in record_id for record_id in seed)
+    assert len(_terms()) == 25 and all(_terms().values())
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fixture_labels_exactly_every_topic_and_audience(locale):
+    labels = list(_labels(locale))
+    assert {key for key, _english, _fields in labels} == set(_terms())
+    for key, _english, fields in labels:
+        assert set(fields) == {"label"}, key
+        label = fields["label"]
+        assert isinstance(label, str) and label and label.strip() == label, key
+        assert len(label) <= 40 and not re.search(r"\d", label), (key, label)
+        hidden = [f"U+{ord(ch):04X}" for ch in label if unicodedata.category(ch) in {"Cc", "Cf"}]
+        assert not hidden, (key, hidden)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_labels_use_the_languages_script(locale):
+    script = EXPECTED_SCRIPT.get(locale, "latin")
+    for key, english, fields in _labels(locale):
+        label = fields["label"]
+        if label in KEPT_LABELS and label == english:
+            continue
+        # Latin-script labels may equal the English ("Crew", "Trauma"); elsewhere only names may.
+        kept = english if script != "latin" else ""
+        assert _script_share(label, script, kept) >= 0.9, (key, label)
+        if locale in {"zh_Hans", "ko"}:
+            assert not re.search(r"[\u3040-\u30ff]", label), (key, "kana")
+        if locale == "zh_Hans":
+            assert not TRADITIONAL_ONLY & set(label), (key, "Traditional form")
+    if script != "latin":
+        translated = [fields["label"] != english for _key, english, fields in _labels(locale)]
+        assert sum(translated) >= len(translated) - 2, "only LGBTQ+ may stay in English"
+
+
+@pytest.mark.django_db
+def test_loaded_translations_are_what_a_japanese_visitor_sees():
+    _path, ja = _load("ja")
+    call_command("load_initial_data", verbosity=0)
+    resource = Resource.objects.get(slug="au-lifeline")
+    with translation.override("ja"):
+        assert Topic.objects.get(slug="crisis").label == ja["topic:crisis"]["label"] == "危機"
+        assert resource.description == ja["au-lifeline"]["description"]
+    with translation.override("en"):
+        assert Topic.objects.get(slug="crisis").label == "Crisis"
+        assert resource.description == _seed()["au-lifeline"]["description_en"]
