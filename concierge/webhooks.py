@@ -5,11 +5,15 @@ provider's own signature where it has one, e.g. MAILGUN_WEBHOOK_SIGNING_KEY) bef
 the `inbound` signal; only the configured provider's endpoint is mounted.
 """
 
+import functools
 import logging
 
 from anymail import urls as anymail_urls
+from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.urls import URLPattern
 
 from concierge.models import InboundMessage
 from concierge.services import inbound_ingest
@@ -29,7 +33,27 @@ def inbound_urlpatterns() -> list:
         raise ImproperlyConfigured(
             f"CONCIERGE_INBOUND_PROVIDER={provider()!r} has no anymail inbound webhook."
         )
-    return patterns
+    return [
+        URLPattern(pattern.pattern, configured_only(pattern.callback), pattern.default_args, name)
+        for pattern in patterns
+    ]
+
+
+def configured_only(view):
+    """Answer 503 (the provider retries later) instead of a 500 while the webhook's secrets
+    are not configured; anymail raises AnymailConfigurationError when it builds its view."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except AnymailConfigurationError:
+            logger.error(
+                "inbound webhook called but not configured", extra={"provider": provider()}
+            )
+            return HttpResponse(status=503, headers={"Retry-After": "300"})
+
+    return wrapper
 
 
 def raw_bytes(event) -> bytes:

@@ -84,3 +84,12 @@ def test_without_a_webhook_secret_inbound_mail_is_refused_for_a_later_retry(clie
     response = client.post(reverse("anymail:mailgun_inbound_webhook"), signed(make_email()))
     assert response.status_code == 500  # providers retry on 5xx
     assert InboundMessage.objects.count() == 0
+
+
+def test_an_unconfigured_webhook_answers_503_not_a_server_error(client, settings):
+    """Without the provider's signing key anymail refuses to build its view; the provider
+    gets a retryable 503, never a 500 with a traceback."""
+    settings.ANYMAIL = {}
+    response = client.post("/anymail/mailgun/inbound/", {"body-mime": "x"})
+    assert response.status_code == 503
+    assert response["Retry-After"]
