@@ -295,3 +295,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Open data (HSDS 3.0 export) -------------------------------------------------------
+# Published as `assurer_email` of staff-verified services; empty leaves the field out.
+HSDS_ASSURER_EMAIL = os.environ.get("HSDS_ASSURER_EMAIL", "")
