@@ -437,7 +437,8 @@ class _Import:
         changed |= self.channels(resource, row)
         if row.get("last_modified"):
             modified = datetime.datetime.fromisoformat(row["last_modified"])
-            if resource.updated_at != modified:
+            # Exports give whole seconds; a sub-second difference is no change.
+            if changed or resource.updated_at.replace(microsecond=0) != modified:
                 # save() stamps "now"; the dataset's own date is what it last changed.
                 Resource.objects.filter(pk=resource.pk).update(updated_at=modified)
                 changed = True
