@@ -45,7 +45,7 @@ def published_resources():
     )
     return (
         Resource.objects.published()
-        .select_related("organization")
+        .select_related("organization", "country")
         .prefetch_related(
             "topics",
             "audiences",
