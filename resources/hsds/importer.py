@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import translation
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
@@ -139,12 +140,40 @@ class _Import:
 
     def run(self) -> None:
         self.report_unread()
+        rows = []
+        for row in self.data.rows("service"):
+            self.where = f"{self.language} service {row['id']} ({row.get('name', '')})"
+            attributes = self.attributes("service", row["id"])
+            rows.append((row, attributes, self.slug(row, attributes)))
+        self.preload([slug for _row, _attributes, slug in rows])
         try:
-            for row in self.data.rows("service"):
+            for row, attributes, slug in rows:
                 self.where = f"{self.language} service {row['id']} ({row.get('name', '')})"
-                self.service(row)
+                self.service(row, attributes, slug)
         except IntegrityError as exc:
             raise HsdsError(f"{self.where}: the database refused it ({exc}).") from exc
+
+    def preload(self, slugs: list[str]) -> None:
+        """Fetch what the services refer to in a fixed number of queries."""
+        channels = Channel.objects.order_by("order", "pk").prefetch_related(
+            "languages", "opening_periods"
+        )
+        self.resources = {
+            resource.slug: resource
+            for resource in Resource.objects.filter(slug__in=slugs).prefetch_related(
+                "topics",
+                "audiences",
+                "languages",
+                "countries_served",
+                Prefetch("channels", queryset=channels),
+            )
+        }
+        self.known = {
+            Topic: {topic.slug: topic for topic in Topic.objects.all()},
+            Audience: {audience.slug: audience for audience in Audience.objects.all()},
+            Language: {language.code: language for language in Language.objects.all()},
+            Country: {str(country.code): country for country in Country.objects.all()},
+        }
 
     def report_unread(self) -> None:
         unread: Counter = Counter()
@@ -234,7 +263,7 @@ class _Import:
         key = (model, code)
         if key in self.cache:
             return self.cache[key]
-        obj = model.objects.filter(slug=code).first()
+        obj = self.known[model].get(code)
         created = obj is None
         if created:
             self.must_exist(f"{model._meta.verbose_name} “{code}”")
@@ -253,7 +282,7 @@ class _Import:
         key = (Language, code)
         if key in self.cache:
             return self.cache[key]
-        language = Language.objects.filter(code=code).first()
+        language = self.known[Language].get(code)
         created = language is None
         if created:
             self.must_exist(f"language “{code}”")
@@ -268,7 +297,10 @@ class _Import:
     def country(self, code: str) -> Country:
         key = (Country, code)
         if key not in self.cache:
-            country, created = Country.objects.get_or_create(code=code)
+            country = self.known[Country].get(code)
+            created = country is None
+            if created:
+                country = self.known[Country][code] = Country.objects.create(code=code)
             self.report.count("countries", created=created, changed=False)
             self.cache[key] = country
         return self.cache[key]
@@ -348,10 +380,8 @@ class _Import:
             raise HsdsError(f"{self.where}: needs a home country or international coverage.")
         return home, international, served
 
-    def service(self, row: dict) -> None:
-        attributes = self.attributes("service", row["id"])
-        slug = self.slug(row, attributes)
-        resource = Resource.objects.filter(slug=slug).first()
+    def service(self, row: dict, attributes, slug: str) -> None:
+        resource = self.resources.get(slug)
         created = resource is None
         if created:
             self.must_exist("this service")
@@ -431,7 +461,7 @@ class _Import:
         }
         for name, objects in relations.items():
             manager = getattr(resource, name)
-            if {obj.pk for obj in objects} != set(manager.values_list("pk", flat=True)):
+            if {obj.pk for obj in objects} != {obj.pk for obj in manager.all()}:
                 manager.set(objects)
                 changed = True
         changed |= self.channels(resource, row)
@@ -448,16 +478,17 @@ class _Import:
 
     def channels(self, resource: Resource, row: dict) -> bool:
         existing, seen = {}, Counter()
-        for channel in resource.channels.order_by("order", "pk"):
+        for channel in resource.channels.all() if resource.pk else []:
             key = (channel.kind, channel.value)
             channel_id = v.channel_id(resource.slug, *key, seen[key])
             existing[v.hsds_id(channel_id, "service_at_location")] = channel
             seen[key] += 1
-        changed = False
-        for order, sal in enumerate(
-            self.data.children("service_at_location", "service_id", row["id"])
-        ):
-            changed |= self.channel(resource, sal, existing.pop(sal["id"], None), order)
+        changed, last = False, -1
+        for sal in self.data.children("service_at_location", "service_id", row["id"]):
+            channel = existing.pop(sal["id"], None)
+            # Keep curators' order numbers while they still give the file's order.
+            last = channel.order if channel and channel.order > last else last + 1
+            changed |= self.channel(resource, sal, channel, last)
         for channel in existing.values():
             channel._change_reason = CHANGE_REASON
             channel.delete()
@@ -508,7 +539,7 @@ class _Import:
         if created or changed:
             self.save(channel, "the channel", created=created)
         wanted = {self.language_object(language).pk: None for language in languages}
-        if set(wanted) != set(channel.languages.values_list("pk", flat=True)):
+        if set(wanted) != {language.pk for language in channel.languages.all()}:
             channel.languages.set(list(wanted))
             changed = True
         changed |= self.sync_periods(channel, periods)

@@ -1,8 +1,18 @@
 """A small directory that exercises every part of the HSDS mapping (factories, not fixtures)."""
 
 import datetime
+import filecmp
 
-from resources.models import Channel, OpeningPeriod, Resource
+from resources.models import (
+    Audience,
+    Channel,
+    Country,
+    Language,
+    OpeningPeriod,
+    Organization,
+    Resource,
+    Topic,
+)
 from tests.factories import (
     AudienceFactory,
     ChannelFactory,
@@ -157,3 +167,26 @@ def build_directory() -> dict:
         "closed": closed,
         "hidden": hidden,
     }
+
+
+def empty_directory() -> None:
+    Resource.objects.all().delete()
+    for model in (Organization, Topic, Audience, Language):
+        model.objects.all().delete()
+    for country in Country.objects.all():  # one by one: a CountryField pk does not sort
+        country.delete()
+    assert not Channel.objects.exists()
+
+
+def same_files(left, right) -> list[str]:
+    """Paths (relative) that differ or exist on one side only; [] when byte-identical."""
+    comparison = filecmp.dircmp(left, right)
+    different = comparison.left_only + comparison.right_only
+    different += [
+        name
+        for name in comparison.common_files
+        if not filecmp.cmp(left / name, right / name, shallow=False)
+    ]
+    for name in comparison.common_dirs:
+        different += [f"{name}/{path}" for path in same_files(left / name, right / name)]
+    return different

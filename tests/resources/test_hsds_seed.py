@@ -1,7 +1,6 @@
 """The real seed directory exported as HSDS 3.0, validated against the official schemas and
 read back: export → import into an empty directory → export gives the same bytes."""
 
-import filecmp
 import io
 
 import pytest
@@ -10,15 +9,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from resources.hsds.services import hsds_export_files, hsds_import_path
-from resources.models import (
-    Audience,
-    Channel,
-    Country,
-    Language,
-    Organization,
-    Resource,
-    Topic,
-)
+from resources.models import Channel, Resource
+from tests.resources.hsds_data import empty_directory, same_files
 from tests.resources.hsds_schemas import csv_errors, json_errors, requires_spec
 
 pytestmark = requires_spec
@@ -26,29 +18,6 @@ pytestmark = requires_spec
 
 def load_seed() -> None:
     call_command("load_initial_data", stdout=io.StringIO(), stderr=io.StringIO())
-
-
-def empty_directory() -> None:
-    Resource.objects.all().delete()
-    for model in (Organization, Topic, Audience, Language):
-        model.objects.all().delete()
-    for country in Country.objects.all():  # one by one: a CountryField pk does not sort
-        country.delete()
-    assert not Channel.objects.exists()
-
-
-def same_files(left, right) -> list[str]:
-    """Paths (relative) that differ or exist on one side only; [] when byte-identical."""
-    comparison = filecmp.dircmp(left, right)
-    different = comparison.left_only + comparison.right_only
-    different += [
-        name
-        for name in comparison.common_files
-        if not filecmp.cmp(left / name, right / name, shallow=False)
-    ]
-    for name in comparison.common_dirs:
-        different += [f"{name}/{path}" for path in same_files(left / name, right / name)]
-    return different
 
 
 @pytest.fixture(scope="module")
