@@ -54,6 +54,12 @@ def test_json_fields_and_nesting_match_the_official_json_schemas():
             assert link in load(f"schema/{holder}.json")["properties"], (table.name, key, link)
 
 
+def test_a_service_package_is_an_array_of_compiled_service_documents():
+    package = load("schema/compiled/service_package.json")
+    assert package["type"] == "array"
+    assert package["items"] == load("schema/compiled/service.json")
+
+
 def test_the_validators_are_not_vacuous():
     example = load("examples/service_full.json")
     assert list(validator("service.json").iter_errors(example)) == []
@@ -68,6 +74,7 @@ def test_the_validators_are_not_vacuous():
     assert any("is not a 'uuid'" in m for m in messages)
     strict = [e.message for e in strict_service_validator().iter_errors(broken)]
     assert any("'colour' was unexpected" in m for m in strict)
+    assert any("'nonsense' is not one of" in m for m in strict)
 
 
 def test_json_errors_walks_nested_objects(tmp_path):
