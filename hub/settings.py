@@ -350,3 +350,6 @@ CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailg
 if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
     # Only when set: an empty HMAC key would let anyone sign a request.
     ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]
+# Open data (HSDS 3.0 export) -------------------------------------------------------
+# Published as `assurer_email` of staff-verified services; empty leaves the field out.
+HSDS_ASSURER_EMAIL = os.environ.get("HSDS_ASSURER_EMAIL", "")
