@@ -218,7 +218,10 @@ class SearchFilterSet(ResourceFilterSet):
     grouped = False
 
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
+        label=_("Search"),
+        method="filter_search",
+        max_length=search.MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     country = django_filters.ChoiceFilter(
         label=_("Country"),

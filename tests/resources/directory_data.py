@@ -55,11 +55,20 @@ def build_directory() -> dict:
     samaritans.topics.set([suicide])
     samaritans.audiences.set([everyone])
     ChannelFactory(
-        resource=samaritans, kind="voice", value="116 123", is_short_code=True, is_24_7=True,
-        languages=[english], cost_note_en="Free from landlines and mobiles", order=0,
+        resource=samaritans,
+        kind="voice",
+        value="116 123",
+        is_short_code=True,
+        is_24_7=True,
+        languages=[english],
+        cost_note_en="Free from landlines and mobiles",
+        order=0,
     )
     ChannelFactory(
-        resource=samaritans, kind="email", value="jo@samaritans.org", is_short_code=False,
+        resource=samaritans,
+        kind="email",
+        value="jo@samaritans.org",
+        is_short_code=False,
         order=1,
     )
 
@@ -76,20 +85,32 @@ def build_directory() -> dict:
     )
     listening.topics.set([grief])
     evening = ChannelFactory(
-        resource=listening, kind="voice", value="0800 111 0 111", e164="+448001110111",
-        is_short_code=False, languages=[english, spanish, polish], order=0,
+        resource=listening,
+        kind="voice",
+        value="0800 111 0 111",
+        e164="+448001110111",
+        is_short_code=False,
+        languages=[english, spanish, polish],
+        order=0,
     )
     for day in range(7):
         OpeningPeriodFactory(
             channel=evening, weekday=day, opens=datetime.time(18), closes=datetime.time(23)
         )
     ChannelFactory(
-        resource=listening, kind="whatsapp", value="+44 7700 900123", e164="+447700900123",
-        is_short_code=False, order=1,
+        resource=listening,
+        kind="whatsapp",
+        value="+44 7700 900123",
+        e164="+447700900123",
+        is_short_code=False,
+        order=1,
     )
     ChannelFactory(
-        resource=listening, kind="chat", value="https://listening.example.org/chat",
-        is_short_code=False, order=2,
+        resource=listening,
+        kind="chat",
+        value="https://listening.example.org/chat",
+        is_short_code=False,
+        order=2,
     )
 
     programme = ResourceFactory(
@@ -103,7 +124,9 @@ def build_directory() -> dict:
     )
     programme.audiences.set([artists])
     ChannelFactory(
-        resource=programme, kind="web", value="https://programme.example.org/",
+        resource=programme,
+        kind="web",
+        value="https://programme.example.org/",
         is_short_code=False,
     )
 
@@ -130,8 +153,12 @@ def build_directory() -> dict:
         languages=[LanguageFactory(code="de", label_en="German")],
     )
     ChannelFactory(
-        resource=telefonseelsorge, kind="voice", value="0800 111 0 111", e164="+498001110111",
-        is_short_code=False, is_24_7=True,
+        resource=telefonseelsorge,
+        kind="voice",
+        value="0800 111 0 111",
+        e164="+498001110111",
+        is_short_code=False,
+        is_24_7=True,
     )
     draft = ResourceFactory(
         slug="gb-draft", name_en="Unchecked Draft Line", publication=Resource.Publication.DRAFT
@@ -185,7 +212,9 @@ def bulk_resources(n: int, *, country: str = "GB", start: int = 0) -> None:
         for order, kind in enumerate(["voice", "sms"])
     )
     OpeningPeriod.objects.bulk_create(
-        OpeningPeriod(channel=channel, weekday=day, opens=datetime.time(9), closes=datetime.time(17))
+        OpeningPeriod(
+            channel=channel, weekday=day, opens=datetime.time(9), closes=datetime.time(17)
+        )
         for channel in channels
         if not channel.is_24_7
         for day in range(5)

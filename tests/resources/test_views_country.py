@@ -112,7 +112,10 @@ def test_filter_form_is_a_plain_get_form_that_keeps_the_choices(client, director
     ("moment", "open_names"),
     [
         # 19:30 in London (GMT in January): the evening line and the 24/7 line are open.
-        (datetime.datetime(2026, 1, 14, 19, 30, tzinfo=UTC), {"Samaritans", "Evening Listening Line"}),
+        (
+            datetime.datetime(2026, 1, 14, 19, 30, tzinfo=UTC),
+            {"Samaritans", "Evening Listening Line"},
+        ),
         # 19:30 UTC in July is 20:30 BST: still open. 22:30 UTC is 23:30 BST: closed.
         (datetime.datetime(2026, 7, 14, 22, 30, tzinfo=UTC), {"Samaritans"}),
         (datetime.datetime(2026, 1, 14, 10, 0, tzinfo=UTC), {"Samaritans"}),
@@ -178,9 +181,7 @@ def test_nothing_matching_never_dead_ends(client, directory):
     assert 'href="/en/countries/gb/"' in section  # clear filters
 
 
-def test_country_without_entries_shows_emergency_numbers_and_international_lines(
-    client, directory
-):
+def test_country_without_entries_shows_emergency_numbers_and_international_lines(client, directory):
     from tests.factories import CountryFactory, EmergencyNumberFactory
 
     EmergencyNumberFactory(country=CountryFactory(code="TR"), number="112")
