@@ -10,6 +10,7 @@ and write relative path commands. Countries too small for 1:110m (Singapore, Hon
 come from the 1:50m file as a single point for a marker.
 """
 
+import itertools
 import json
 import math
 from functools import cache
@@ -105,7 +106,7 @@ def _ring_lonlat(indices: list[int], arcs: list[list[tuple[float, float]]]):
 
 
 def crosses_antimeridian(points: list[tuple[float, float]]) -> bool:
-    return any(abs(b[0] - a[0]) > 180 for a, b in zip(points, points[1:], strict=False))
+    return any(abs(b[0] - a[0]) > 180 for a, b in itertools.pairwise(points))
 
 
 def _clip(points, keep, boundary: float):

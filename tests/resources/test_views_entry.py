@@ -122,7 +122,8 @@ def test_not_yet_translated_note_and_english_fallback(client, directory):
     html = client.get(entry_url("gb-samaritans", "fr")).content.decode()
     with translation.override("fr"):
         note = translation.gettext(
-            "Parts of this entry are not yet translated into your language and are shown in English."
+            "Parts of this entry are not yet translated into your language and are shown in "
+            "English."
         )
     assert note in html
     assert '<p class="lead" lang="en">Round-the-clock confidential listening' in html
