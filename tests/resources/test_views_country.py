@@ -21,16 +21,16 @@ def names_in_order(html: str) -> list[str]:
     return re.findall(r'<h3><a href="/[a-z-]+/resources/[^"]+/"[^>]*>([^<]+)</a>', html)
 
 
-@pytest.mark.parametrize("language", settings.LANGUAGE_CODES)
-def test_country_page_renders_in_every_language(client, directory, language):
-    response = client.get(country_url(language=language))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert f'<html lang="{language}"' in html
-    with translation.override(language):
-        assert translation.gettext("Skip to main content") in html
-        assert translation.gettext("Emergency numbers") in html
-        assert translation.gettext("Crisis lines") in html
+def test_country_page_renders_in_every_language(client, directory):
+    for language in settings.LANGUAGE_CODES:
+        response = client.get(country_url(language=language))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{language}"' in html
+        with translation.override(language):
+            assert translation.gettext("Skip to main content") in html
+            assert translation.gettext("Emergency numbers") in html
+            assert translation.gettext("Crisis lines") in html
 
 
 def test_emergency_numbers_come_first_as_unprefixed_tel_links(client, directory):

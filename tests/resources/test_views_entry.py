@@ -2,7 +2,6 @@ import datetime
 import json
 import re
 
-import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
@@ -24,15 +23,15 @@ def json_ld(html: str) -> dict:
     return json.loads(match[1])
 
 
-@pytest.mark.parametrize("language", settings.LANGUAGE_CODES)
-def test_entry_page_renders_in_every_language(client, directory, language):
-    response = client.get(entry_url("gb-samaritans", language))
-    assert response.status_code == 200
-    html = response.content.decode()
-    with translation.override(language):
-        assert translation.gettext("How to reach them") in html
-        assert translation.gettext("Skip to main content") in html
-    assert '<bdi dir="ltr">116 123</bdi>' in html
+def test_entry_page_renders_in_every_language(client, directory):
+    for language in settings.LANGUAGE_CODES:
+        response = client.get(entry_url("gb-samaritans", language))
+        assert response.status_code == 200
+        html = response.content.decode()
+        with translation.override(language):
+            assert translation.gettext("How to reach them") in html
+            assert translation.gettext("Skip to main content") in html
+        assert '<bdi dir="ltr">116 123</bdi>' in html
 
 
 def test_every_channel_gets_its_own_link(client, directory):

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -16,17 +15,17 @@ def url(name: str, language: str = "en", **kwargs) -> str:
 # Home ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", settings.LANGUAGE_CODES)
-def test_home_lists_countries_in_the_active_language(client, directory, language):
-    response = client.get(url("resources:home", language))
-    assert response.status_code == 200
-    html = response.content.decode()
-    with translation.override(language):
-        from django_countries import countries
+def test_home_lists_countries_in_the_active_language(client, directory):
+    from django_countries import countries
 
-        assert f">{countries.name('DE')}</a>" in html
-        assert translation.gettext("Find help in your country") in html
-    assert f'href="/{language}/countries/gb/"' in html
+    for language in settings.LANGUAGE_CODES:
+        response = client.get(url("resources:home", language))
+        assert response.status_code == 200
+        html = response.content.decode()
+        with translation.override(language):
+            assert f">{countries.name('DE')}</a>" in html
+            assert translation.gettext("Find help in your country") in html
+        assert f'href="/{language}/countries/gb/"' in html
 
 
 def test_home_offers_the_likely_country_from_accept_language_first(client, directory):

@@ -54,7 +54,9 @@ def test_entry_page_queries_do_not_grow_with_its_channels(client, django_assert_
     bulk_resources(1)
     before = count_queries(client, "/en/resources/bulk-gb-0/")
     Channel.objects.bulk_create(
-        Channel(resource_id=Channel.objects.first().resource_id, kind="web", value=f"https://x.org/{i}")
+        Channel(
+            resource_id=Channel.objects.first().resource_id, kind="web", value=f"https://x.org/{i}"
+        )
         for i in range(30)
     )
     with django_assert_max_num_queries(before):
