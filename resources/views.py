@@ -280,7 +280,11 @@ def problem_report(request: HttpRequest, slug: str) -> HttpResponse:
         _country, numbers = emergency_for(resource.country_id)
         context.update(emergency_context(resource.country_id, numbers))
     status = 400 if form.is_bound else 200
-    return render(request, "resources/problem_report.html", context, status=status)
+    response = render(request, "resources/problem_report.html", context, status=status)
+    # With the site-wide "no-referrer", browsers send `Origin: null` on form posts and
+    # Django's CSRF check refuses them; same-origin keeps the origin for our own forms only.
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @require_safe

@@ -94,8 +94,9 @@ def untranslated(obj, field: str) -> bool:
 
 @register.simple_tag
 def lang_attr(obj, field: str) -> str:
-    """` lang="en"` on text shown in English fallback, so screen readers pronounce it right."""
-    return mark_safe(' lang="en"') if untranslated(obj, field) else ""
+    """` lang="en" dir="ltr"` on text shown in English fallback: screen readers pronounce it
+    as English, and on right-to-left pages its punctuation stays where it belongs."""
+    return mark_safe(' lang="en" dir="ltr"') if untranslated(obj, field) else ""
 
 
 @register.filter
