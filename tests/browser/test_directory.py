@@ -158,3 +158,24 @@ def test_country_page_layout_and_rtl(live_server, page, directory, language):
     # Every link and button is at least 24 × 24 CSS pixels, or inline in a sentence.
     small = page.evaluate(SMALL_TARGETS)
     assert small == []
+
+
+def test_pages_cause_no_csp_violations_or_script_errors(live_server, page, directory):
+    problems = []
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "Failed to load resource" not in m.text
+            and problems.append(m.text)
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    # Failed loads are listed by URL (browsers ask for /favicon.ico on their own).
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    for url in ("/en/", "/ar/countries/gb/", "/ja/resources/gb-samaritans/", "/en/tour/?c=GB"):
+        page.goto(live_server.url + url)
+        # The JSON-LD block is data, not script: the CSP neither runs nor reports it.
+        if "resources/" in url:
+            assert page.locator('script[type="application/ld+json"]').count() == 1
+    assert [p for p in problems if not p.endswith("/favicon.ico")] == []
