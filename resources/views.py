@@ -365,7 +365,7 @@ def tour_cards(codes: list[str]) -> list[dict]:
         {
             "code": code,
             "name": countries.name(code),
-            "numbers": numbers[code],
+            "numbers": grouped_numbers(numbers[code]),
             "notes": notes.get(code, ""),
             "lines": lines[code],
         }

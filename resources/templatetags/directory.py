@@ -1,6 +1,7 @@
 """Template helpers for the public directory: links, hours, headings and structured data."""
 
 import json
+import re
 from datetime import datetime
 
 from django import template
@@ -135,6 +136,25 @@ def local_time(zone_name: str) -> str:
     if tz is None:
         return ""
     return f"{timezone.now().astimezone(tz):%H:%M}"
+
+
+# Remarks the seed import left in public channel notes about our own number checks
+# ("Short code; recognised by phonenumbers short-number metadata.") mean nothing to a visitor.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@register.filter
+def public_note(text: str) -> str:
+    """A channel note without the sentences about the phonenumbers library."""
+    sentences = SENTENCE_END.split((text or "").strip())
+    return " ".join(s for s in sentences if "phonenumbers" not in s.lower()).strip()
+
+
+@register.filter
+def delivery_labels(resource) -> list[str]:
+    from resources.filters import DELIVERY_CHOICES
+
+    return [str(label) for value, label in DELIVERY_CHOICES if value in resource.delivery]
 
 
 @register.filter
