@@ -314,7 +314,9 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'"],
     }
 }
-ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+ADMIN_PATH = (os.environ.get("ADMIN_PATH") or "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("ADMIN_PATH must name a path such as admin/, not the site root.")
 LOGIN_URL = "admin:login"
 
 # Product settings --------------------------------------------------------------
