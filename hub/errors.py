@@ -12,7 +12,7 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -87,9 +87,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500, or 503 with Retry-After when the cause is the database being unreachable."""
-    status = 503 if database_unavailable(sys.exc_info()[1]) else 500
-    return error_response(request, status)
+    """500; 503 with Retry-After when the database is unreachable; 400 for a body cut short."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, UnreadablePostError):
+        return error_response(request, 400)
+    return error_response(request, 503 if database_unavailable(exception) else 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -3,7 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -18,6 +18,10 @@ def crash(request: HttpRequest) -> HttpResponse:
 
 def database_down(request: HttpRequest) -> HttpResponse:
     raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+def body_cut_short(request: HttpRequest) -> HttpResponse:
+    raise UnreadablePostError("client went away")
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
@@ -39,6 +43,7 @@ urlpatterns = [
         path("test-errors/crash/", crash),
         path("test-errors/database-down/", database_down),
         path("test-errors/forbidden/", forbidden),
+        path("test-errors/body-cut-short/", body_cut_short),
         path("test-errors/suspicious/", suspicious),
         path("test-errors/echo/", echo_form),
         prefix_default_language=True,

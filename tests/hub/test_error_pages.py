@@ -163,6 +163,12 @@ def test_oversized_bodies_get_413_when_the_csrf_check_reads_them():
 
 
 @pytest.mark.django_db
+def test_a_request_body_cut_short_is_the_clients_problem():
+    response = client().get("/ko/test-errors/body-cut-short/")
+    assert_error_page(response, 400, "ko")
+
+
+@pytest.mark.django_db
 def test_a_bad_host_header_gets_a_400_page():
     response = client().get("/en/", HTTP_HOST="evil.example")
     assert_error_page(response, 400, "en")
