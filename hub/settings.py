@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hub.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -324,18 +326,11 @@ LOGIN_URL = "admin:login"
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.com/weather")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# JSON lines on stdout with email addresses and message text redacted (hub/logging.py).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    json_lines=os.environ.get("LOG_FORMAT", "json") != "plain",
+)
 
 # Errors, limits and database outages -------------------------------------------
 # Error pages (hub/errors.py) show emergency numbers without the database: from
@@ -343,7 +338,7 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "hub.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 EMERGENCY_FIXTURE = Path(
-    os.environ.get("EMERGENCY_FIXTURE", BASE_DIR / "fixtures" / "directory.json")
+    os.environ.get("EMERGENCY_FIXTURE") or BASE_DIR / "fixtures" / "directory.json"
 )
 EMERGENCY_CACHE_SECONDS = env_int("EMERGENCY_CACHE_SECONDS", 3600)
 # Sent with the 503 page while the database is unreachable.
