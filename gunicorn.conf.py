@@ -21,7 +21,7 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
-access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms pid=%(p)s'
 _config = logging_config(
     level=os.environ.get("LOG_LEVEL", "INFO"),
     json_lines=os.environ.get("LOG_FORMAT", "json") != "plain",

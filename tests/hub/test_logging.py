@@ -43,9 +43,12 @@ def test_email_addresses_are_masked_everywhere(redacted_caplog):
     log = logging.getLogger("hub.test")
     log.info("mail from %s", ADDRESS, extra={"sender": f"Jo <{ADDRESS}>", "to": [ADDRESS]})
     log.info("GET /en/?email=requester%40example.org")
+    log.info("Not Found: /en/jo.bloggs+hub@mail.example.co.uk/")
     text = redacted_caplog.text
     assert ADDRESS not in text and "requester%40example.org" not in text
-    assert text.count("[email]") == 4
+    assert "jo.bloggs" not in text and "mail.example" not in text
+    assert text.count("[email]") == 5
+    assert "GET /en/?email=[email]" in text and "Not Found: /en/[email]/" in text
 
 
 @pytest.mark.parametrize("field", ["body", "message", "subject", "Subject"])
