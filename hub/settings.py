@@ -201,6 +201,9 @@ TIME_ZONE = "UTC"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Curators' admin: modeltranslation's tabbed admin would load jQuery UI from a CDN; the
+# CSP and "no third-party requests" forbid that, so a small local tabs widget is served.
+JQUERY_UI_URL = "js/admin-translation-tabs.js"
 
 # Static and uploaded files ---------------------------------------------------
 
@@ -325,6 +328,8 @@ LOGIN_URL = "admin:login"
 
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.com/weather")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Curation: days from a staff verification to the entry's next review.
+RESOURCE_REVIEW_INTERVAL_DAYS = env_int("RESOURCE_REVIEW_INTERVAL_DAYS", 180)
 
 # JSON lines on stdout with email addresses and message text redacted (hub/logging.py).
 LOGGING = logging_config(
