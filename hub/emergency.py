@@ -2,9 +2,9 @@
 
 Read order: the cache, then (only where the caller allows it) the database, then the
 committed seed fixture `fixtures/directory.json`. Every number comes from the seed data
-with its source; nothing here is typed in. The readers accept the Django fixture shape
-(`resources.country` / `resources.emergencynumber`) without depending on the models, so
-an error page never fails because the directory app changed or the database is down.
+with its source; nothing here is typed in. The readers do not import the models and
+accept the directory bundle as well as Django's fixture shape, so an error page never
+fails because the directory app changed or the database is down.
 """
 
 import json
@@ -58,13 +58,13 @@ def emergency_numbers(*, use_database: bool = True) -> dict[str, CountryNumbers]
     """Every country's emergency numbers by ISO code, without ever raising."""
     rows = _cache_get()
     if rows is None and use_database:
-        rows = _from_database()
+        rows = _from_database() or None  # an empty directory: the seed beats nothing
         if rows:
             _cache_set(rows, settings.EMERGENCY_CACHE_SECONDS)
     if rows is None:
         rows = _from_fixture(settings.EMERGENCY_FIXTURE)
         if use_database:
-            # The database did not answer: serve the fixture a while before asking again.
+            # The database did not answer (or had none): use the seed a while, then ask again.
             _cache_set(rows, RETRY_DATABASE_SECONDS)
     return _build(rows)
 
@@ -147,7 +147,18 @@ def _from_fixture(path: Path) -> list[tuple[str, str, str]]:
 
 
 def rows_from_fixture_objects(objects: object) -> list[tuple[str, str, str]]:
-    """(country, kind, dial string) rows from Django fixture objects; skips what it cannot read."""
+    """(country, kind, dial string) rows from the seed; skips whatever it cannot read.
+
+    Reads the directory bundle (`{"countries": [{"code", "emergency_numbers": [...]}]}`,
+    what `import_directory --save-fixture` writes) and Django's fixture format.
+    """
+    if isinstance(objects, dict) and isinstance(objects.get("countries"), list):
+        return [
+            row
+            for country in objects["countries"]
+            if isinstance(country, dict) and _country_code(None, country)
+            for row in _embedded_numbers(_country_code(None, country), country)
+        ]
     if not isinstance(objects, list):
         return []
     countries: dict[object, str] = {}
@@ -180,8 +191,18 @@ def rows_from_fixture_objects(objects: object) -> list[tuple[str, str, str]]:
 
 
 def _embedded_numbers(code: str, fields: dict) -> list[tuple[str, str, str]]:
-    """Numbers kept on the country itself, as `{"general": ["112"], "police": [...]}`."""
+    """Numbers kept on the country: `[{"kind": "police", "number": "110"}, ...]` or
+    `{"general": ["112"], "police": [...]}`."""
     embedded = _first(fields, _EMBEDDED_FIELDS)
+    if isinstance(embedded, list):
+        rows = []
+        for entry in embedded:
+            if not isinstance(entry, dict):
+                continue
+            kind, dial = _kind(_first(entry, _KIND_FIELDS)), _first(entry, _NUMBER_FIELDS)
+            if kind and isinstance(dial, str) and dial.strip():
+                rows.append((code, kind, dial.strip()))
+        return rows
     if not isinstance(embedded, dict):
         return []
     return [

@@ -67,3 +67,22 @@ def fixture_with_embedded_numbers() -> list[dict]:
 def write_fixture(path: Path, objects: list[dict]) -> Path:
     path.write_text(json.dumps(objects), encoding="utf-8")
     return path
+
+
+def directory_bundle() -> dict:
+    """The shape `import_directory --save-fixture` writes (fixtures/directory.json)."""
+    return {
+        "format": "hub-directory/1",
+        "countries": [
+            {
+                "code": record["country"],
+                "emergency_numbers": [
+                    {"kind": kind, "number": dial, "order": n}
+                    for n, (kind, dial) in enumerate(
+                        (kind, dial) for kind in KINDS for dial in record[kind]
+                    )
+                ],
+            }
+            for record in shared_numbers()
+        ],
+    }

@@ -10,7 +10,9 @@ from django.db import OperationalError
 
 from hub import emergency
 from hub.emergency import CACHE_KEY, EmergencyNumber, emergency_numbers, rows_from_fixture_objects
+from tests.factories import CountryFactory, EmergencyNumberFactory
 from tests.hub.emergency_fixtures import (
+    directory_bundle,
     fixture_with_embedded_numbers,
     fixture_with_integer_keys,
     fixture_with_natural_keys,
@@ -37,7 +39,12 @@ def expected_numbers() -> dict[str, set[str]]:
 
 @pytest.mark.parametrize(
     "build",
-    [fixture_with_integer_keys, fixture_with_natural_keys, fixture_with_embedded_numbers],
+    [
+        directory_bundle,
+        fixture_with_integer_keys,
+        fixture_with_natural_keys,
+        fixture_with_embedded_numbers,
+    ],
 )
 def test_every_seed_number_is_read_from_each_fixture_shape(settings, tmp_path, build):
     settings.EMERGENCY_FIXTURE = write_fixture(tmp_path / "directory.json", build())
@@ -123,6 +130,23 @@ def stub_models(countries: list[dict], numbers: list[dict] | Exception):
     return mock.patch.object(
         emergency.apps, "get_model", side_effect=lambda app, name: models[name]
     )
+
+
+@pytest.mark.django_db
+def test_the_directory_models_are_read_and_cached(settings, tmp_path):
+    settings.EMERGENCY_FIXTURE = tmp_path / "missing.json"
+    EmergencyNumberFactory(country=CountryFactory(code="NZ"), kind="general", number="111")
+    EmergencyNumberFactory(country=CountryFactory(code="JP"), kind="police", number="110")
+    numbers = emergency_numbers()
+    assert [(n.kind, n.dial) for n in numbers["JP"].numbers] == [("police", "110")]
+    assert [n.dial for n in numbers["NZ"].numbers] == ["111"]
+    assert sorted(cache.get(CACHE_KEY)) == [["JP", "police", "110"], ["NZ", "general", "111"]]
+
+
+@pytest.mark.django_db
+def test_an_empty_directory_falls_back_to_the_seed(settings, tmp_path):
+    settings.EMERGENCY_FIXTURE = write_fixture(tmp_path / "d.json", directory_bundle())
+    assert "112" in {n.dial for n in emergency_numbers()["DE"].numbers}
 
 
 def test_the_database_fills_the_cache(settings, tmp_path):
