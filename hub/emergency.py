@@ -7,6 +7,7 @@ accept the directory bundle as well as Django's fixture shape, so an error page 
 fails because the directory app changed or the database is down.
 """
 
+import functools
 import json
 import logging
 import re
@@ -139,11 +140,22 @@ def _field_names(model) -> list[str]:
 
 def _from_fixture(path: Path) -> list[tuple[str, str, str]]:
     try:
+        modified = Path(path).stat().st_mtime_ns
+    except OSError:
+        logger.warning("emergency numbers: no seed fixture at %s", path)
+        return []
+    return list(_parse_fixture(str(path), modified))
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_fixture(path: str, modified: int) -> tuple[tuple[str, str, str], ...]:
+    """The fixture's rows, parsed once per file version (it is large; error pages are not)."""
+    try:
         objects = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        logger.warning("emergency numbers: no readable seed fixture at %s", path)
-        return []
-    return rows_from_fixture_objects(objects)
+        logger.warning("emergency numbers: unreadable seed fixture at %s", path)
+        return ()
+    return tuple(rows_from_fixture_objects(objects))
 
 
 def rows_from_fixture_objects(objects: object) -> list[tuple[str, str, str]]:
