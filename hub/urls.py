@@ -41,3 +41,9 @@ urlpatterns += i18n_patterns(
     path("", include("concierge.urls")),
     prefix_default_language=True,
 )
+
+# Error pages: in the visitor's language, with emergency help, without the database.
+handler400 = "hub.errors.bad_request"
+handler403 = "hub.errors.permission_denied"
+handler404 = "hub.errors.page_not_found"
+handler500 = "hub.errors.server_error"
