@@ -1,0 +1,349 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resources.validation import validate_timezone
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        """Public entries: published, and not inactive or defunct."""
+        return self.filter(publication=Resource.Publication.PUBLISHED).exclude(
+            status__in=[Resource.Status.INACTIVE, Resource.Status.DEFUNCT]
+        )
+
+    def for_country(self, code: str):
+        """Entries for a country: its own, those serving it, and international ones serving all."""
+        code = code.upper()
+        served = Resource.countries_served.through.objects.filter(resource=OuterRef("pk"))
+        return self.filter(
+            Q(country_id=code)
+            | Exists(served.filter(country_id=code))
+            | (Q(is_international=True) & ~Exists(served))
+        )
+
+    def international(self):
+        return self.filter(is_international=True)
+
+    def speaking(self, code: str):
+        """Entries working in a language, on the entry or any channel; `pt` matches `pt-BR`."""
+        from resources.models import Channel, Language
+
+        languages = Language.objects.filter(language_matches(code))
+        return self.filter(
+            Exists(
+                Resource.languages.through.objects.filter(
+                    resource=OuterRef("pk"), language__in=languages
+                )
+            )
+            | Exists(
+                Channel.languages.through.objects.filter(
+                    channel__resource=OuterRef("pk"), language__in=languages
+                )
+            )
+        )
+
+    def of_type(self, *types: str):
+        return self.filter(type__in=types)
+
+    def crisis_lines(self):
+        return self.of_type(Resource.Type.CRISIS_LINE)
+
+    def with_channel(self, *kinds: str):
+        from resources.models import Channel
+
+        return self.filter(Exists(Channel.objects.filter(resource=OuterRef("pk"), kind__in=kinds)))
+
+    def overdue_for_review(self, on: datetime.date | None = None):
+        """Entries never verified by staff, or whose review date has come."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(verified_at__isnull=True)
+            | Q(next_review_due__isnull=True)
+            | Q(next_review_due__lte=on)
+        )
+
+    def awaiting_verification(self):
+        """Imported or edited entries that staff have not verified yet."""
+        return self.exclude(verification=Resource.Verification.STAFF_VERIFIED)
+
+    def open_at(self, at: datetime.datetime | None = None):
+        """Entries with a channel open at `at`, as a chainable QuerySet.
+
+        The database narrows to entries with a 24/7 channel or any opening period; the
+        period check runs in Python (each channel's own IANA zone), and the result is
+        returned as `pk__in` so further filters still chain. Unknown hours are not "open".
+        """
+        from resources.models import Channel, OpeningPeriod
+
+        at = at or timezone.now()
+        always = self.filter(Exists(Channel.objects.filter(resource=OuterRef("pk"), is_24_7=True)))
+        open_ids = set(always.values_list("pk", flat=True))
+        candidates = (
+            Channel.objects.filter(resource__in=self.exclude(pk__in=open_ids), is_24_7=False)
+            .filter(Exists(OpeningPeriod.objects.filter(channel=OuterRef("pk"))))
+            .select_related("resource")
+            .prefetch_related("opening_periods")
+        )
+        open_ids.update(ch.resource_id for ch in candidates if ch.open_now(at))
+        return self.filter(pk__in=open_ids)
+
+
+def language_matches(code: str) -> Q:
+    """Language tags equal to `code`, its primary subtag, or a regional form of that subtag."""
+    primary = code.split("-")[0]
+    return Q(code__iexact=code) | Q(code__iexact=primary) | Q(code__istartswith=f"{primary}-")
+
+
+class Resource(models.Model):
+    """A service people can turn to: a crisis line, helpline, fund, programme or guide."""
+
+    class Type(models.TextChoices):
+        CRISIS_LINE = "crisis_line", _("Crisis line")
+        HELPLINE = "helpline", _("Helpline")
+        COUNSELLING = "counselling", _("Counselling")
+        THERAPY_FUND = "therapy_fund", _("Therapy fund")
+        GRANT = "grant", _("Grant")
+        CLINIC = "clinic", _("Clinic")
+        SUPPORT_GROUP = "support_group", _("Support group")
+        GUIDE = "guide", _("Guide")
+        PROGRAM = "program", _("Programme")
+        APP = "app", _("App")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free")
+        SLIDING_SCALE = "sliding_scale", _("Sliding scale")
+        INSURANCE = "insurance", _("Insurance")
+        GRANT_FUNDED = "grant_funded", _("Grant-funded")
+        PAID = "paid", _("Paid")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+
+    class Publication(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", _("Draft")
+
+    class Verification(models.TextChoices):
+        STAFF_VERIFIED = "staff_verified", _("Verified by staff")
+        SOURCED = "sourced", _("Sourced, awaiting staff verification")
+        SINGLE_SOURCE = "single_source", _("Single source, awaiting staff verification")
+        CONFLICTING = "conflicting", _("Sources conflict, awaiting staff verification")
+
+    name = models.CharField(_("name"), max_length=255)
+    local_name = models.CharField(
+        _("local name"), max_length=255, blank=True, help_text=_("Name in the local script.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    country = models.ForeignKey(
+        "resources.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("country"),
+    )
+    is_international = models.BooleanField(
+        _("international"),
+        default=False,
+        help_text=_("Usable from anywhere, or from many countries."),
+    )
+    countries_served = models.ManyToManyField(
+        "resources.Country",
+        blank=True,
+        related_name="resources_serving",
+        verbose_name=_("countries served"),
+        help_text=_("For international entries that serve only some countries."),
+    )
+    organization = models.ForeignKey(
+        "resources.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("organization"),
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    topics = models.ManyToManyField(
+        "resources.Topic", blank=True, related_name="resources", verbose_name=_("topics")
+    )
+    audiences = models.ManyToManyField(
+        "resources.Audience", blank=True, related_name="resources", verbose_name=_("audiences")
+    )
+    languages = models.ManyToManyField(
+        "resources.Language", blank=True, related_name="resources", verbose_name=_("languages")
+    )
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, blank=True)
+    cost_note = models.CharField(_("cost note"), max_length=255, blank=True)
+    offers_in_person = models.BooleanField(_("in person"), default=False)
+    offers_online = models.BooleanField(_("online"), default=False)
+    offers_phone = models.BooleanField(_("by phone"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    publication = models.CharField(
+        _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    )
+    alert = models.CharField(
+        _("alert"),
+        max_length=255,
+        blank=True,
+        help_text=_("Short notice shown on top, e.g. a changed number."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    what_to_expect = models.TextField(_("what to expect"), blank=True)
+    confidentiality_note = models.TextField(
+        _("confidentiality"),
+        blank=True,
+        help_text=_("What stays confidential, and when emergency services may be contacted."),
+    )
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
+    )
+    verification = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.SOURCED,
+    )
+    verified_at = models.DateTimeField(_("verified by staff at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    additional_sources = models.JSONField(
+        _("additional sources"), default=list, blank=True, help_text=_("More source URLs.")
+    )
+    source_seen = models.DateField(
+        _("source seen on"), null=True, blank=True, help_text=_("Latest date shown by the sources.")
+    )
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    curator_notes = models.TextField(
+        _("notes for curators"),
+        blank=True,
+        help_text=_("Caveats and conflicts; never shown publicly."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        indexes = [
+            models.Index(fields=["country", "publication", "type"]),
+            models.Index(fields=["next_review_due"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False) | Q(is_international=True),
+                name="resource_has_country_or_is_international",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication="draft") | ~Q(source_url=""),
+                name="resource_published_has_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verification="staff_verified") | Q(verified_at__isnull=False),
+                name="resource_staff_verified_has_date",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="resource_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from resources.validation import validate_resource
+
+        validate_resource(self)
+
+    @property
+    def delivery(self) -> list[str]:
+        return [
+            mode
+            for mode, offered in (
+                ("in_person", self.offers_in_person),
+                ("online", self.offers_online),
+                ("phone", self.offers_phone),
+            )
+            if offered
+        ]
+
+    @property
+    def is_staff_verified(self) -> bool:
+        return self.verification == self.Verification.STAFF_VERIFIED
+
+    @property
+    def sources(self) -> list[str]:
+        return [url for url in [self.source_url, *self.additional_sources] if url]
+
+    def is_overdue_for_review(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.verified_at is None or self.next_review_due is None or self.next_review_due <= on
+        )
+
+    def open_now(self, at: datetime.datetime | None = None) -> bool | None:
+        """True if any channel is open; None if none is but some hours are unknown."""
+        results = [channel.open_now(at) for channel in self.channels.all()]
+        if any(results):
+            return True
+        if not results or None in results:
+            return None
+        return False
+
+
+class TranslationReview(models.Model):
+    """Whether the text of an entry in one language was reviewed by a curator."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft, not yet reviewed")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="translation_reviews",
+        verbose_name=_("resource"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["resource", "language"]
+        verbose_name = _("translation review")
+        verbose_name_plural = _("translation reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "language"], name="translation_review_unique_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} [{self.language}]: {self.get_state_display()}"
