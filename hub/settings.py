@@ -336,3 +336,9 @@ CONCIERGE_FORM_RATE = {
 }
 # Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/.
 CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailgun")
+
+# Concierge triage (issue 6) --------------------------------------------------------
+# Closed tickets untouched this long are erased by `manage.py purge_tickets`.
+CONCIERGE_RETENTION_DAYS = env_int("CONCIERGE_RETENTION_DAYS", 365)
+# How long a staff member counts as "has this ticket open" after their last heartbeat.
+CONCIERGE_PRESENCE_SECONDS = env_int("CONCIERGE_PRESENCE_SECONDS", 90)
