@@ -138,3 +138,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["header_message_id", "ticket__reference"]
     raw_id_fields = ["ticket", "message"]
     readonly_fields = ["header_message_id", "attempts", "last_error", "sent_at", "created_at"]
+
+
+# Triage workspace admin (issue 6): crisis rules, saved replies, access log.
+import concierge.triage_admin  # noqa: E402, F401

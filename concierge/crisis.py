@@ -12,6 +12,7 @@ The matching never decides anything on its own: it raises the priority and shows
 crisis panel; a human reads the message and decides what to do.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ def compile_rule(rule_id: int, language: str, phrase: str) -> CompiledRule | Non
         return None
     words = text.split(" ")
     source = re.escape(words[0])
-    for before, word in zip(words, words[1:], strict=False):
+    for before, word in itertools.pairwise(words):
         # Korean, Chinese and Japanese writers often drop the space ("죽고 싶" / "죽고싶").
         joiner = r"\s*" if _is_unspaced(before[-1]) and _is_unspaced(word[0]) else r"\s+"
         source += joiner + re.escape(word)

@@ -459,6 +459,5 @@ class OutboundEmail(models.Model):
         return f"Outbound #{self.pk} ({self.state})"
 
 
-
 # Triage workspace models (issue 6) live in their own module to keep this one short.
 from concierge.triage_models import AccessLog, CrisisRule, SavedReply  # noqa: E402, F401

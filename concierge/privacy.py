@@ -198,9 +198,7 @@ def tickets_purge(
                     requester_id=requester_id,
                     data={"older_than_days": older_than_days},
                 )
-            orphans = Requester.objects.filter(
-                pk__in={r[2] for r in rows}, tickets__isnull=True
-            )
+            orphans = Requester.objects.filter(pk__in={r[2] for r in rows}, tickets__isnull=True)
             totals.requesters += orphans.delete()[1].get("concierge.Requester", 0)
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))

@@ -15,10 +15,7 @@ def vetted_resources(*, country: str, language: str):
     queryset = Resource.objects.published().filter(
         verification=Resource.Verification.STAFF_VERIFIED
     )
-    if country:
-        queryset = queryset.for_country(country)
-    else:
-        queryset = queryset.international()
+    queryset = queryset.for_country(country) if country else queryset.international()
     speaking = Resource.objects.speaking(language).values("pk") if language else []
     return (
         queryset.annotate(

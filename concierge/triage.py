@@ -5,7 +5,6 @@ audit trail that outlives the ticket). Nothing here logs or emails message text.
 """
 
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +30,9 @@ PRIORITY_RANK = {
     Ticket.Priority.LOW: 3,
 }
 MAX_REFERENCES = 20
-REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|rif|r|odp|ynt|回复|答复|返信|답장)\s*[:：]\s*)+", re.I)
+REPLY_PREFIX = re.compile(
+    r"^\s*((re|aw|sv|antw|rif|r|odp|ynt|回复|答复|返信|답장)\s*[:：]\s*)+", re.I
+)
 
 
 class TicketChanged(Exception):
@@ -190,7 +191,10 @@ def ticket_add_note(
             ticket.save(update_fields=["status", "updated_at"])
         _event(ticket, TicketEvent.Kind.NOTE_ADDED, author, message=note.pk)
         audit.record(
-            action=AccessLog.Action.NOTE_ADDED, actor=author, ticket=ticket, data={"message": note.pk}
+            action=AccessLog.Action.NOTE_ADDED,
+            actor=author,
+            ticket=ticket,
+            data={"message": note.pk},
         )
     return note
 
@@ -232,7 +236,9 @@ def ticket_update(
             sla.apply_status(ticket, status, at=now)
             ticket.status = status
             fields.update(["status", *sla.SLA_FIELDS])
-            _event(ticket, TicketEvent.Kind.STATUS_CHANGED, actor, old=changes["status"][0], new=status)
+            _event(
+                ticket, TicketEvent.Kind.STATUS_CHANGED, actor, old=changes["status"][0], new=status
+            )
         if priority and priority != ticket.priority:
             changes["priority"] = [ticket.priority, priority]
             ticket.priority = priority

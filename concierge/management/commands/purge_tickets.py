@@ -30,9 +30,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stdout.write(f"  {done}/{total} tickets")
 
-        totals = tickets_purge(
-            older_than_days=days, dry_run=options["dry_run"], progress=progress
-        )
+        totals = tickets_purge(older_than_days=days, dry_run=options["dry_run"], progress=progress)
         verb = "Would erase" if options["dry_run"] else "Erased"
         self.stdout.write(
             f"{verb} {totals.tickets} closed tickets older than {days} days: "
