@@ -26,6 +26,7 @@ class ReplyForm(forms.Form):
             (Ticket.Status.RESOLVED, Ticket.Status.RESOLVED.label),
         ],
         initial=Ticket.Status.WAITING,
+        required=False,
     )
     saved_reply = forms.ModelChoiceField(
         label=_("Saved reply"),
@@ -64,6 +65,7 @@ class ReplyForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         action = cleaned["action"] = cleaned.get("action") or self.SEND
+        cleaned["status_after"] = cleaned.get("status_after") or Ticket.Status.WAITING
         if action == self.SEND and not (cleaned.get("body") or "").strip():
             self.add_error("body", _("Write a reply before sending it."))
         if action == self.INSERT_SAVED and not cleaned.get("saved_reply"):
