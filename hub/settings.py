@@ -301,8 +301,8 @@ LOGGING = {
 # authorised staff view may stream them. Point it at private object storage in production.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    "BACKEND": "concierge.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 # Bigger messages keep only their header and are quarantined for a human to look at.
 CONCIERGE_MAX_MESSAGE_BYTES = env_int("CONCIERGE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
@@ -320,9 +320,12 @@ CONCIERGE_IMAP = {
     "USER": os.environ.get("CONCIERGE_IMAP_USER", ""),
     "PASSWORD": os.environ.get("CONCIERGE_IMAP_PASSWORD", ""),
     "FOLDER": os.environ.get("CONCIERGE_IMAP_FOLDER", "INBOX"),
-    # After the raw copy is committed: "flag" (keyword + \Seen), "move" or "delete".
-    "AFTER": os.environ.get("CONCIERGE_IMAP_AFTER", "flag"),
+    # After the raw copy is committed: "move" (to MOVE_TO), "delete", or "seen" (set \Seen
+    # and only fetch unseen mail; people reading the mailbox elsewhere would hide mail).
+    "AFTER": os.environ.get("CONCIERGE_IMAP_AFTER", "move"),
     "MOVE_TO": os.environ.get("CONCIERGE_IMAP_MOVE_TO", "Processed"),
+    # Messages over CONCIERGE_MAX_MESSAGE_BYTES are moved here, never deleted.
+    "QUARANTINE_TO": os.environ.get("CONCIERGE_IMAP_QUARANTINE_TO", "Quarantine"),
     "TIMEOUT": env_int("CONCIERGE_IMAP_TIMEOUT", 60),
 }
 CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)

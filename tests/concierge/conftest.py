@@ -1,0 +1,62 @@
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import pytest
+from django.utils import timezone
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Attachments go to a throwaway private storage for each test."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "concierge.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks enqueued on commit run in-process, so tests see their effect."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def make_email(
+    *,
+    sender: str = "Ana Lima <ana@example.org>",
+    to: str = "global@backline.care",
+    subject: str = "I need someone to talk to",
+    body: str = "Hello, I am on tour and struggling.",
+    message_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    html: str | None = None,
+) -> bytes:
+    """A well-formed RFC 5322 message as bytes, for tests that build their own mail."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(timezone.now())
+    message["Message-ID"] = message_id or make_msgid(domain="example.org")
+    message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    # After set_content(), which drops any Content-* header set before it.
+    for name, value in (headers or {}).items():
+        message[name] = value
+    return message.as_bytes()
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """inbound_ingest() with on-commit work (queueing and sending mail) run at once."""
+    from concierge.services import inbound_ingest
+
+    def _ingest(raw: bytes, source: str = "email"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return inbound_ingest(raw=raw, source=source)
+
+    return _ingest
