@@ -1,6 +1,7 @@
 """Minimal registrations; the curators' admin is built on top of these."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,10 +18,23 @@ from resources.models import (
 )
 
 
+class CountryListFilter(admin.SimpleListFilter):
+    # Country's primary key is a django-countries field whose values are not plain
+    # strings, which the stock related-field filter cannot put into a query string.
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.code), c.name) for c in Country.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country_id=self.value()) if self.value() else queryset
+
+
 @admin.register(Resource)
 class ResourceAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "country", "type", "status", "publication", "verification"]
-    list_filter = ["publication", "status", "type", "verification", "country"]
+    list_filter = ["publication", "status", "type", "verification", CountryListFilter]
     search_fields = ["name", "slug", "local_name"]
     prepopulated_fields = {"slug": ["name_en"]}
 

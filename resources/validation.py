@@ -5,6 +5,7 @@ string it rejects is a warning, never a block; only things that would make a lin
 data plainly wrong (a malformed E.164 form, a missing source, a bad URL) block.
 """
 
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
@@ -15,6 +16,11 @@ from phonenumbers import shortnumberinfo
 
 url_validator = URLValidator(schemes=["http", "https"])
 email_validator = EmailValidator()
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def validate_timezone(value: str) -> None:
@@ -28,7 +34,7 @@ def validate_timezone(value: str) -> None:
             code="invalid_timezone",
             params={"value": value},
         ) from exc
-    if value not in available_timezones():
+    if value not in _zones():
         raise ValidationError(
             _("“%(value)s” is not an IANA time zone such as Europe/Berlin."),
             code="invalid_timezone",
