@@ -206,7 +206,7 @@ def ticket_escalate_for_crisis(*, ticket, match: CrisisMatch, message=None) -> N
         TicketEvent.objects.create(
             ticket=ticket,
             kind=TicketEvent.Kind.CRISIS_FLAGGED,
-            data={**record, "old_priority": old_priority},
+            data={**record, "from": old_priority, "to": ticket.priority},
         )
         audit.record(action=AccessLog.Action.CRISIS_FLAGGED, ticket=ticket, data=record)
         if not already:

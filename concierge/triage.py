@@ -29,7 +29,6 @@ PRIORITY_RANK = {
     Ticket.Priority.NORMAL: 2,
     Ticket.Priority.LOW: 3,
 }
-MAX_REFERENCES = 20
 REPLY_PREFIX = re.compile(
     r"^\s*((re|aw|sv|antw|rif|r|odp|ynt|回复|答复|返信|답장)\s*[:：]\s*)+", re.I
 )
@@ -77,27 +76,6 @@ def thread_parent(ticket: Ticket) -> Message | None:
     )
 
 
-def _ids(value: str) -> list[str]:
-    found = re.findall(r"<([^<>\s]+)>", value or "") or (value or "").split()
-    return [ident.strip("<>") for ident in found if ident.strip("<>")]
-
-
-def thread_headers(parent: Message | None) -> tuple[str, list[str]]:
-    """(In-Reply-To, References) for a reply to `parent`, as bare Message-IDs.
-
-    References is the parent's References plus the parent itself; when that grows long,
-    the first (the thread's root) and the most recent ones are kept (RFC 5322 §3.6.4).
-    """
-    if parent is None:
-        return "", []
-    chain = list(dict.fromkeys([*_ids(parent.references), parent.message_id]))
-    if not _ids(parent.references) and parent.in_reply_to:
-        chain = list(dict.fromkeys([*_ids(parent.in_reply_to), parent.message_id]))
-    if len(chain) > MAX_REFERENCES:
-        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
-    return parent.message_id, chain
-
-
 def _body_html(text: str, language: str) -> str:
     with translation.override(language):
         direction = "rtl" if translation.get_language_bidi() else "ltr"
@@ -106,6 +84,10 @@ def _body_html(text: str, language: str) -> str:
 
 def _event(ticket: Ticket, kind: str, actor, **data) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -134,22 +116,18 @@ def ticket_reply(
         requester = ticket.requester
         language = requester.preferred_language or settings.LANGUAGE_CODE
         parent = thread_parent(ticket)
-        in_reply_to, references = thread_headers(parent)
         with translation.override(language):
             subject = reply_subject(ticket)
-        message = Message.objects.create(
+        email = outbound.queue_reply(
             ticket=ticket,
-            direction=Message.Direction.OUTBOUND,
             author=author,
-            from_address=settings.CONCIERGE_ADDRESS,
-            to_addresses=requester.email,
             subject=subject,
             body_text=body,
             body_html=_body_html(body, language),
-            in_reply_to=f"<{in_reply_to}>" if in_reply_to else "",
-            references=" ".join(f"<{ident}>" for ident in references),
+            parent=parent,
+            language=language,
         )
-        email = outbound.queue_reply(ticket=ticket, message=message)
+        message = email.message
         now = timezone.now()
         changes = {}
         first = ticket.first_responded_at is None
@@ -159,10 +137,9 @@ def ticket_reply(
             ticket.status = status_after
         sla.apply_status(ticket, ticket.status, at=now)
         ticket.save(update_fields=["status", *sla.SLA_FIELDS, "updated_at"])
-        _event(ticket, TicketEvent.Kind.REPLY_QUEUED, author, message=message.pk, email=email.pk)
         if changes:
             old, new = changes["status"]
-            _event(ticket, TicketEvent.Kind.STATUS_CHANGED, author, old=old, new=new)
+            _event(ticket, TicketEvent.Kind.STATUS_CHANGED, author, **{"from": old, "to": new})
         audit.record(
             action=AccessLog.Action.REPLY_QUEUED,
             actor=author,
@@ -222,8 +199,14 @@ def ticket_update(
             changes["assignee"] = [old.pk if old else None, assignee.pk if assignee else None]
             ticket.assignee = assignee
             fields.add("assignee")
-            old_id, new_id = changes["assignee"]
-            _event(ticket, TicketEvent.Kind.ASSIGNED, actor, old=old_id, new=new_id)
+            _event(
+                ticket,
+                TicketEvent.Kind.ASSIGNED,
+                actor,
+                **{"from": _name(old), "to": _name(assignee)},
+                from_id=changes["assignee"][0],
+                to_id=changes["assignee"][1],
+            )
             if assignee is not None and assignee != actor:
                 ticket_id, assignee_id = ticket.pk, assignee.pk
                 transaction.on_commit(
@@ -245,7 +228,12 @@ def ticket_update(
             sla.refresh_due(ticket)
             fields.update(["priority", *sla.SLA_FIELDS])
             old_priority = changes["priority"][0]
-            _event(ticket, TicketEvent.Kind.PRIORITY_CHANGED, actor, old=old_priority, new=priority)
+            _event(
+                ticket,
+                TicketEvent.Kind.PRIORITY_CHANGED,
+                actor,
+                **{"from": old_priority, "to": priority},
+            )
         if tags is not None:
             before = set(ticket.tags.values_list("name", flat=True))
             after = {tag.name for tag in tags}

@@ -22,19 +22,7 @@ SECRET_SUBJECT = "Private matter nobody else may read"
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def world(private_storage):
+def world():
     ticket = TicketFactory(subject=SECRET_SUBJECT)
     message = MessageFactory(ticket=ticket)
     other = TicketFactory(requester=ticket.requester)
