@@ -122,10 +122,13 @@ class CrisisMatch:
     phrase: str
 
 
-def match_text(text: str, rules: list[CompiledRule]) -> CrisisMatch | None:
-    """The first rule whose phrase occurs in the text, or None."""
+def match_text(
+    text: str, rules: list[CompiledRule], *, prefer_language: str = ""
+) -> CrisisMatch | None:
+    """The first rule whose phrase occurs in the text (rules in `prefer_language` first)."""
     normalised = normalise(text)
-    for rule in rules:
+    ordered = sorted(rules, key=lambda rule: rule.language != prefer_language)
+    for rule in ordered:
         if _matches(rule, normalised):
             return CrisisMatch(rule_id=rule.rule_id, language=rule.language, phrase=rule.phrase)
     return None
@@ -164,7 +167,8 @@ def ticket_check_crisis(*, ticket, message) -> CrisisMatch | None:
 
     if message.direction != Message.Direction.INBOUND or message.is_automatic:
         return None
-    match = match_text(message_crisis_text(message), active_rules())
+    language = ticket.requester.preferred_language if ticket.requester_id else ""
+    match = match_text(message_crisis_text(message), active_rules(), prefer_language=language)
     if match is None:
         return None
     ticket_escalate_for_crisis(ticket=ticket, match=match, message=message)
