@@ -18,7 +18,11 @@ def concierge_required(view):
             return redirect_to_login(request.get_full_path())
         if not is_concierge(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Browsers send `Origin: null` with forms from a `no-referrer` page, which Django's
+        # CSRF check refuses; within the site the referrer may go, never to other sites.
+        response["Referrer-Policy"] = "same-origin"
+        return response
 
     # Ticket pages hold personal data: never stored by the browser or a proxy.
     return never_cache(wrapper)

@@ -7,6 +7,11 @@ from concierge.models import SavedReply, Tag, Ticket
 MAX_BODY = 50_000
 
 
+def plain_newlines(text: str) -> str:
+    """Browsers post textareas with CRLF; store LF (mail transport adds CRLF itself)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ReplyForm(forms.Form):
     SEND = "send"
     INSERT_SAVED = "insert_saved"
@@ -62,6 +67,9 @@ class ReplyForm(forms.Form):
         )
         self.ask_confirmation = False
 
+    def clean_body(self) -> str:
+        return plain_newlines(self.cleaned_data["body"])
+
     def clean(self):
         cleaned = super().clean()
         action = cleaned["action"] = cleaned.get("action") or self.SEND
@@ -81,6 +89,9 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_BODY,
     )
+
+    def clean_body(self) -> str:
+        return plain_newlines(self.cleaned_data["body"])
 
 
 class TicketUpdateForm(forms.Form):

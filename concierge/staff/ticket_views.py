@@ -112,9 +112,10 @@ def _render_ticket(
         "last_message_id": last_id,
         "overdue": sla.is_overdue(ticket),
         "reply_form": reply_form,
-        "note_form": note_form or NoteForm(),
+        "note_form": note_form or NoteForm(auto_id="note_%s"),
         "update_form": update_form
         or TicketUpdateForm(
+            auto_id="update_%s",
             initial={
                 "assignee": ticket.assignee,
                 "status": ticket.status,
@@ -122,7 +123,7 @@ def _render_ticket(
                 "tags": list(ticket.tags.all()),
             }
         ),
-        "merge_form": merge_form or MergeForm(source=ticket),
+        "merge_form": merge_form or MergeForm(source=ticket, auto_id="merge_%s"),
     }
     return render(request, "concierge/staff/ticket.html", context, status=status)
 
@@ -200,7 +201,7 @@ def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
 @concierge_required
 def ticket_note(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, auto_id="note_%s")
     if not form.is_valid():
         return _render_ticket(request, ticket, status=400, note_form=form)
     triage.ticket_add_note(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
@@ -212,7 +213,7 @@ def ticket_note(request: HttpRequest, reference: str) -> HttpResponse:
 @concierge_required
 def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    form = TicketUpdateForm(request.POST)
+    form = TicketUpdateForm(request.POST, auto_id="update_%s")
     if not form.is_valid():
         return _render_ticket(request, ticket, status=400, update_form=form)
     data, posted = form.cleaned_data, request.POST
@@ -236,7 +237,7 @@ def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
 @concierge_required
 def ticket_merge(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    form = MergeForm(request.POST, source=ticket)
+    form = MergeForm(request.POST, source=ticket, auto_id="merge_%s")
     if form.is_valid():
         try:
             target = triage.ticket_merge(

@@ -228,3 +228,14 @@ def test_reply_text_never_reaches_the_logs(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for text in ("My secret sorrow", "A private answer", "A private note", "ana@example.org"):
         assert text not in logged
+
+
+def test_reply_and_note_are_stored_with_plain_newlines(
+    client, staff, ingest, django_capture_on_commit_callbacks
+):
+    ticket, _first = incoming(ingest)
+    reply(client, ticket, "Line one\r\nLine two\r\n", django_capture_on_commit_callbacks)
+    client.post(staff_url("ticket_note", ticket.reference), {"body": "a\r\nb"})
+    outbound = OutboundEmail.objects.get(ticket=ticket, kind=OutboundEmail.Kind.REPLY)
+    assert outbound.body_text == "Line one\nLine two"
+    assert ticket.messages.get(direction="note").body_text == "a\nb"
