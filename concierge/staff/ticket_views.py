@@ -121,7 +121,7 @@ def _render_ticket(
                 "status": ticket.status,
                 "priority": ticket.priority,
                 "tags": list(ticket.tags.all()),
-            }
+            },
         ),
         "merge_form": merge_form or MergeForm(source=ticket, auto_id="merge_%s"),
     }
