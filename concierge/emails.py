@@ -8,6 +8,7 @@ the server accepted it goes out twice.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -244,6 +246,54 @@ def outbound_send_due(*, limit: int = 200) -> SendResult:
     return result
 
 
-def directory_contacts(country_code: str) -> dict:
-    """Emergency numbers and crisis lines for a country, for the acknowledgement."""
-    return {"country_code": country_code, "emergency_numbers": [], "crisis_lines": []}
+def directory_contacts(country_code: str, limit: int = 5) -> dict:
+    """Emergency numbers and phone crisis lines (24/7 first) of a country, from the directory."""
+    from django.db.models import Prefetch
+
+    from resources.models import Channel, Country, Resource
+
+    contacts = {
+        "country_code": country_code,
+        "country_name": "",
+        "emergency_numbers": [],
+        "crisis_lines": [],
+        "directory_path": reverse("resources:home") + "#countries",
+    }
+    if not country_code:
+        return contacts
+    country = Country.objects.filter(code=country_code).first()
+    if country is None:
+        return contacts
+    contacts["country_name"] = country.name
+    contacts["emergency_numbers"] = [
+        {"label": number.get_kind_display(), "number": number.number, "tel": dial(number.number)}
+        for number in country.emergency_numbers.all()
+    ]
+    lines = (
+        Resource.objects.published()
+        .for_country(country_code)
+        .crisis_lines()
+        .prefetch_related(Prefetch("channels", queryset=Channel.objects.phones()))
+    )
+    for line in lines:
+        channel = next(iter(line.channels.all()), None)
+        if channel is None:
+            continue
+        contacts["crisis_lines"].append(
+            {
+                "name": line.name,
+                "number": channel.value,
+                "tel": channel.e164 or dial(channel.value),
+                "is_24_7": channel.is_24_7,
+            }
+        )
+    contacts["crisis_lines"].sort(key=lambda line: not line["is_24_7"])
+    contacts["crisis_lines"] = contacts["crisis_lines"][:limit]
+    return contacts
+
+
+def dial(published: str) -> str:
+    """Digits to dial from a number as published ("116 123" → "116123"); never adds a prefix."""
+    match = re.match(r"\+?[\d\s\-().]+", published.strip())
+    digits = re.sub(r"[^\d+]", "", match.group(0)) if match else ""
+    return digits

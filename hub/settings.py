@@ -331,14 +331,20 @@ CONCIERGE_IMAP = {
 CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
 CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
 CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
-# Web form: submissions allowed per window, per email address and per client IP.
+# Web form: submissions allowed per window, per email address and per client IP. Behind a
+# proxy, name the META key it sets (e.g. HTTP_X_FORWARDED_FOR); else REMOTE_ADDR is used.
+CONCIERGE_CLIENT_IP_HEADER = os.environ.get("CONCIERGE_CLIENT_IP_HEADER", "")
 CONCIERGE_FORM_RATE = {
     "PER_EMAIL": env_int("CONCIERGE_FORM_PER_EMAIL", 3),
     "PER_IP": env_int("CONCIERGE_FORM_PER_IP", 10),
     "WINDOW_SECONDS": env_int("CONCIERGE_FORM_WINDOW_SECONDS", 3600),
 }
-# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/.
+# Inbound webhook: which anymail provider posts to /anymail/<provider>/inbound/. Anymail
+# checks ANYMAIL_WEBHOOK_SECRET ("user:password" basic auth) and the provider's signature.
 CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailgun")
+if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    # Only when set: an empty HMAC key would let anyone sign a request.
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]
 
 # Concierge triage (issue 6) --------------------------------------------------------
 # Closed tickets untouched this long are erased by `manage.py purge_tickets`.

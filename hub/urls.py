@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from concierge.webhooks import inbound_urlpatterns
 from hub import views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
+    # Concierge: inbound email webhook of the configured provider (signature checked by anymail).
+    path("anymail/", include((inbound_urlpatterns(), "anymail"))),
 ]
 
 urlpatterns += i18n_patterns(

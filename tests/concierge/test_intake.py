@@ -286,6 +286,20 @@ def test_ingest_email_command_reads_files_and_stdin_and_keeps_going(tmp_path, mo
     }
 
 
+def test_ingest_email_asks_a_mail_server_to_retry_when_the_database_is_down(tmp_path, monkeypatch):
+    from django.db import OperationalError
+
+    def database_down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("concierge.management.commands.ingest_email.inbound_ingest", database_down)
+    path = tmp_path / "m.eml"
+    path.write_bytes(make_email())
+    with pytest.raises(CommandError, match="database unavailable") as raised:
+        call_command("ingest_email", str(path))
+    assert raised.value.returncode == 75
+
+
 def test_reprocess_inbound_command(monkeypatch):
     monkeypatch.setattr(services, "_message_create", lambda **kw: 1 / 0)
     inbound_ingest(raw=make_email(), source="email")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from concierge.imap import InboxBusy, InboxError, fetch_inbox
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
             return
         except (InboxError, OSError) as exc:
             raise CommandError(f"Could not read the mailbox: {exc}") from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                "Database unavailable; nothing was removed from the mailbox. Try again later."
+            ) from exc
         self.stdout.write(
             f"{result.seen} fetched, {result.stored} stored, {result.already_stored} already "
             f"stored, {result.oversized} over the size limit; outcomes {result.outcomes}"

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from concierge.models import InboundMessage
 from concierge.services import inbound_ingest
@@ -25,11 +26,18 @@ class Command(BaseCommand):
                 unreadable += 1
                 self.stderr.write(f"{path}: cannot read ({exc.strerror or exc})")
                 continue
-            inbound = inbound_ingest(
-                raw=raw,
-                source=InboundMessage.Source.EMAIL,
-                source_ref="stdin" if path == "-" else Path(path).name,
-            )
+            try:
+                inbound = inbound_ingest(
+                    raw=raw,
+                    source=InboundMessage.Source.EMAIL,
+                    source_ref="stdin" if path == "-" else Path(path).name,
+                )
+            except DatabaseError as exc:
+                # 75 is EX_TEMPFAIL: a mail server pipe keeps the message and retries later.
+                raise CommandError(
+                    f"{path}: database unavailable, message not stored; try again later.",
+                    returncode=75,
+                ) from exc
             ticket = inbound.ticket.reference if inbound.ticket_id else "-"
             self.stdout.write(f"{path}: inbound {inbound.pk} {inbound.state} ticket {ticket}")
         if unreadable:

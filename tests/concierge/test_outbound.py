@@ -1,0 +1,140 @@
+"""The outbound queue: a real SMTP server on loopback, outages, retries and backoff."""
+
+import contextlib
+import email
+import io
+from datetime import timedelta
+from email import policy
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.utils import timezone
+
+from concierge.emails import backoff, outbound_send, outbound_send_due
+from concierge.models import OutboundEmail, TicketEvent
+from concierge.services import inbound_ingest
+from concierge.tasks import send_queued_mail
+
+from .conftest import make_email
+from .test_imap import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        parsed.envelope_to = envelope.rcpt_tos
+        self.messages.append(parsed)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django sends through SMTP to 127.0.0.1:<port>; the server starts when asked."""
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox.start, inbox.stop = controller.start, controller.stop
+    yield inbox
+    with contextlib.suppress(AssertionError):  # it was never started
+        controller.stop()
+
+
+def queue_acknowledgement() -> OutboundEmail:
+    """A new ticket queues its acknowledgement (on-commit sending is not run here)."""
+    inbound_ingest(raw=make_email(sender="Ana <ana@example.org>"), source="email")
+    return OutboundEmail.objects.get()
+
+
+def test_the_acknowledgement_reaches_a_real_smtp_server_threaded_and_marked_automatic(smtp):
+    smtp.start()
+    outbound = queue_acknowledgement()
+    assert outbound_send(outbound_id=outbound.pk) == OutboundEmail.State.SENT
+    [received] = smtp.messages
+    inbound_message = outbound.ticket.messages.get(direction="inbound")
+    assert received.envelope_to == ["ana@example.org"]
+    # Long ids may be folded onto a continuation line, which is valid RFC 5322.
+    assert received["Message-ID"].strip() == f"<{outbound.header_message_id}>"
+    assert received["In-Reply-To"].strip() == f"<{inbound_message.message_id}>"
+    assert inbound_message.message_id in received["References"]
+    assert received["Auto-Submitted"] == "auto-replied"
+    assert outbound.ticket.reference in received["Subject"]
+    assert received.get_body(("plain",)) and received.get_body(("html",))
+    outbound.refresh_from_db()
+    assert outbound.sent_at and outbound.attempts == 1 and not outbound.last_error
+
+
+def test_an_smtp_outage_loses_nothing_and_the_mail_goes_out_when_it_is_back(smtp, settings):
+    settings.CONCIERGE_OUTBOUND_BACKOFF_SECONDS = 60
+    outbound = queue_acknowledgement()
+    assert outbound_send(outbound_id=outbound.pk) == OutboundEmail.State.QUEUED
+    outbound.refresh_from_db()
+    assert outbound.attempts == 1 and "ConnectionRefusedError" in outbound.last_error
+    assert outbound.next_attempt_at > timezone.now() + timedelta(seconds=50)
+    # Not due yet: the queue leaves it alone.
+    assert outbound_send_due().sent == 0 and OutboundEmail.objects.get().attempts == 1
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        assert outbound_send_due().retrying == 1  # still down
+        outbound.refresh_from_db()
+        assert outbound.attempts == 2
+    smtp.start()
+    with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=False):
+        out = io.StringIO()
+        call_command("send_queued_mail", stdout=out)
+    assert "1 sent" in out.getvalue()
+    assert len(smtp.messages) == 1
+    assert OutboundEmail.objects.get().state == OutboundEmail.State.SENT
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    settings.CONCIERGE_OUTBOUND_BACKOFF_SECONDS = 60
+    assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
+    assert backoff(30) == timedelta(hours=6)
+
+
+def test_after_the_last_attempt_the_email_is_failed_and_the_ticket_says_so(smtp, settings):
+    settings.CONCIERGE_OUTBOUND_MAX_ATTEMPTS = 2
+    outbound = queue_acknowledgement()
+    outbound_send(outbound_id=outbound.pk)
+    OutboundEmail.objects.update(next_attempt_at=timezone.now())
+    assert outbound_send_due().failed == 1
+    outbound.refresh_from_db()
+    assert outbound.state == OutboundEmail.State.FAILED and outbound.attempts == 2
+    assert outbound.ticket.events.filter(kind=TicketEvent.Kind.EMAIL_FAILED).exists()
+
+
+def test_a_sent_email_is_never_sent_again_and_a_stale_claim_is_taken_back(smtp):
+    smtp.start()
+    outbound = queue_acknowledgement()
+    OutboundEmail.objects.update(state="sending", claimed_until=timezone.now() + timedelta(1))
+    assert outbound_send(outbound_id=outbound.pk) == "sending"  # someone else is on it
+    assert smtp.messages == []
+    OutboundEmail.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert outbound_send_due().sent == 1  # that worker died; the lease ran out
+    assert outbound_send(outbound_id=outbound.pk) == "sent"
+    assert outbound_send_due().sent == 0
+    assert len(smtp.messages) == 1
+
+
+def test_send_queued_mail_is_also_a_task(smtp):
+    smtp.start()
+    queue_acknowledgement()
+    assert send_queued_mail.call() == {"sent": 1, "retrying": 0, "failed": 0}
+
+
+def test_the_acknowledgement_is_queued_once_per_ticket(django_capture_on_commit_callbacks):
+    from concierge.emails import acknowledgement_queue
+
+    outbound = queue_acknowledgement()
+    assert acknowledgement_queue(ticket=outbound.ticket) is None
+    assert OutboundEmail.objects.count() == 1
