@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 REDIS = "redis://127.0.0.1:6379/9"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Ids repeat between tests, so presence left by an earlier test would show up here."""
+    caches["default"].clear()
+
+
 def test_a_colleague_with_the_ticket_open_is_named_on_the_page(client):
     ticket = TicketFactory()
     ana = concierge_user("ana", first_name="Ana", last_name="Silva")
