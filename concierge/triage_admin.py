@@ -2,7 +2,29 @@
 
 from django.contrib import admin
 
-from concierge.models import AccessLog, CrisisRule, SavedReply
+from concierge import audit
+from concierge.models import AccessLog, CrisisRule, SavedReply, Ticket
+
+
+class AuditedTicketAdminMixin:
+    """Ticket text seen or changed in the admin is logged like on the staff pages."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and response.status_code in (200, 302):
+            action = (
+                AccessLog.Action.TICKET_CHANGED
+                if request.method == "POST"
+                else AccessLog.Action.TICKET_VIEWED
+            )
+            audit.record(
+                action=action,
+                actor=request.user,
+                ticket=obj if isinstance(obj, Ticket) else obj.ticket,
+                data={"via": "admin", "model": obj._meta.model_name},
+            )
+        return response
 
 
 @admin.register(CrisisRule)

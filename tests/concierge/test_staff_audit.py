@@ -10,6 +10,7 @@ from concierge.models import AccessLog, Attachment, CrisisRule, SavedReply
 from concierge.snippets import vetted_resources
 from tests.concierge.conftest import make_email
 from tests.concierge.staff_factories import (
+    MessageFactory,
     TicketFactory,
     UserFactory,
     concierge_user,
@@ -153,3 +154,15 @@ def test_saved_reply_admin_records_its_author(client):
         {"title": "Bad", "language": "es", "body": "Hola {{ secret }}", "is_active": "on"},
     )
     assert bad.status_code == 200 and "Unknown placeholders" in bad.content.decode()
+
+
+def test_tickets_and_messages_opened_in_the_admin_are_logged_too(client):
+    superuser = UserFactory(username="root", is_superuser=True)
+    login(client, superuser)
+    ticket = TicketFactory()
+    message = MessageFactory(ticket=ticket)
+    assert client.get(f"/admin/concierge/ticket/{ticket.pk}/change/").status_code == 200
+    assert client.get(f"/admin/concierge/message/{message.pk}/change/").status_code == 200
+    views = AccessLog.objects.filter(action="ticket_viewed", ticket_id=ticket.pk, actor=superuser)
+    assert sorted(views.values_list("data__model", flat=True)) == ["message", "ticket"]
+    assert all(view.data["via"] == "admin" for view in views)

@@ -149,6 +149,29 @@ def test_crisis_email_becomes_urgent_with_the_rule_recorded_and_staff_alerted_by
         assert private not in alert.subject and private not in alert.body
 
 
+def test_the_web_form_in_korean_escalates_too(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("ko"):
+        url = reverse("concierge:inquiry")
+    data = {
+        "name": "민준",
+        "email": "minjun@example.kr",
+        "country": "KR",
+        "preferred_language": "ko",
+        "message": "투어 중인데 요즘 너무 힘들어서 죽고 싶어요.",
+        "consent": "on",
+        "website": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    ticket = Ticket.objects.get(requester__email="minjun@example.kr")
+    assert ticket.source == Ticket.Source.FORM
+    assert ticket.priority == Ticket.Priority.URGENT and ticket.is_crisis
+    assert ticket.crisis_match["language"] == "ko"
+
+
 def test_a_later_message_on_the_ticket_can_escalate_it(ingest):
     inbound = ingest(
         make_email(body="Hi, I'm looking for a therapist.", message_id="<a.1@example.org>")
