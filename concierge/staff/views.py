@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from concierge import sla
@@ -91,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     statuses = dict(Ticket.Status.choices)
     by_status = [(statuses.get(code, code), n) for code, n in _counts(tickets, "status")]
     by_country = [
-        (countries.name(code) or code or "—", n)
+        ((countries.name(code) or code) if code else _("Not given"), n)
         for code, n in _counts(tickets, "requester__country")
     ]
     languages = dict(settings.LANGUAGES)
