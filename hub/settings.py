@@ -406,3 +406,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+
+# Concierge triage (issue 6) --------------------------------------------------------
+# Closed tickets untouched this long are erased by `manage.py purge_tickets`.
+CONCIERGE_RETENTION_DAYS = env_int("CONCIERGE_RETENTION_DAYS", 365)
+# How long a staff member counts as "has this ticket open" after their last heartbeat.
+CONCIERGE_PRESENCE_SECONDS = env_int("CONCIERGE_PRESENCE_SECONDS", 90)

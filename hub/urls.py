@@ -39,6 +39,8 @@ urlpatterns += [
 urlpatterns += i18n_patterns(
     path("", include("resources.urls")),
     path("", include("concierge.urls")),
+    # Concierge staff workspace (issue 6): triage pages for the `concierge` group only.
+    path("staff/", include("concierge.staff.urls")),
     prefix_default_language=True,
 )
 
