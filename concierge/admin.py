@@ -13,6 +13,9 @@ from concierge.models import (
     TicketEvent,
 )
 
+# Triage (issue 6): also registers crisis rules, saved replies and the access log.
+from concierge.triage_admin import AuditedTicketAdminMixin
+
 
 @admin.register(Requester)
 class RequesterAdmin(admin.ModelAdmin):
@@ -36,7 +39,7 @@ class MessageInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedTicketAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "status", "priority", "is_crisis", "assignee", "created_at"]
     list_filter = ["status", "priority", "is_crisis", "source"]
     search_fields = ["reference", "subject", "requester__email"]
@@ -55,7 +58,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedTicketAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "direction", "kind", "created_at"]
     list_filter = ["direction", "kind"]
     search_fields = ["message_id", "ticket__reference"]

@@ -122,6 +122,11 @@ class Ticket(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
+    # Triage (issue 6): the first-response clock stops while we wait on the requester.
+    sla_paused_at = models.DateTimeField(_("response clock paused at"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(
+        _("response clock paused for (seconds)"), default=0
+    )
     is_crisis = models.BooleanField(_("crisis"), default=False)
     crisis_matched_at = models.DateTimeField(_("crisis matched at"), null=True, blank=True)
     crisis_match = models.JSONField(
@@ -452,3 +457,7 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Outbound #{self.pk} ({self.state})"
+
+
+# Triage workspace models (issue 6) live in their own module to keep this one short.
+from concierge.triage_models import AccessLog, CrisisRule, SavedReply  # noqa: E402, F401

@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
 
-from concierge import parsing
+from concierge import parsing, sla
+from concierge.crisis import ticket_check_crisis
 from concierge.models import (
     Attachment,
     InboundMessage,
@@ -182,7 +183,9 @@ def _file(inbound: InboundMessage) -> None:
     elif ticket.status in {Ticket.Status.WAITING, Ticket.Status.RESOLVED}:
         old = ticket.status
         ticket.status = Ticket.Status.OPEN
-        ticket.save(update_fields=["status", "updated_at"])
+        # The requester answered: the first-response clock (paused while waiting) runs again.
+        sla.resume(ticket)
+        ticket.save(update_fields=["status", *sla.SLA_FIELDS, "updated_at"])
         ticket_event_record(
             ticket, TicketEvent.Kind.STATUS_CHANGED, {"from": old, "to": ticket.status}
         )
@@ -192,6 +195,7 @@ def _file(inbound: InboundMessage) -> None:
         TicketEvent.Kind.MESSAGE_RECEIVED,
         {"message": message.pk, "inbound": inbound.pk, "threaded_by": how},
     )
+    _check_crisis(ticket=ticket, message=message)
     inbound.state, inbound.ticket, inbound.message = State.PROCESSED, ticket, message
     inbound.created_ticket = created
     inbound.save()
@@ -202,6 +206,17 @@ def _file(inbound: InboundMessage) -> None:
         from concierge.emails import acknowledgement_queue
 
         acknowledgement_queue(ticket=ticket, in_reply_to=message)
+
+
+def _check_crisis(*, ticket: Ticket, message: Message) -> None:
+    """Crisis rules (triage): a match lifts the ticket to urgent; a bug never loses the mail."""
+    try:
+        with transaction.atomic():
+            ticket_check_crisis(ticket=ticket, message=message)
+    except Exception:  # the message is filed either way; staff still see it in the queue
+        logger.exception("crisis check failed ticket=%s message=%s", ticket.pk, message.pk)
+    else:
+        ticket.refresh_from_db()
 
 
 def _file_automatic(inbound: InboundMessage, parsed: ParsedEmail, ticket: Ticket | None) -> None:

@@ -4,11 +4,14 @@ Every variable read here is listed with its default in `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from hub.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     # session, so it sits before SessionMiddleware: public pages then carry no
     # `Vary: Cookie` and a CDN can cache one copy per language URL.
     "django.middleware.locale.LocaleMiddleware",
+    # Below LocaleMiddleware so the error page it fills in is in the visitor's language.
+    "hub.middleware.ErrorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,9 +159,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures are stored in the database (the default handler), so every web
+# process and machine sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "hub.errors.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "hub.middleware.client_ip"
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0
+# means REMOTE_ADDR is the client (never trust a header nobody controls).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Internationalisation -------------------------------------------------------
 
@@ -249,20 +262,44 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": with it Chromium sends `Origin: null` on form posts and
+# Django's CSRF check rejects them (tests/browser/test_security.py shows it).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
 )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -276,9 +313,15 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'"],
     }
 }
-ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+ADMIN_PATH = (os.environ.get("ADMIN_PATH") or "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("ADMIN_PATH must name a path such as admin/, not the site root.")
 LOGIN_URL = "admin:login"
 
 # Product settings --------------------------------------------------------------
@@ -287,19 +330,6 @@ QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.com/weather")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Curation: days from a staff verification to the entry's next review.
 RESOURCE_REVIEW_INTERVAL_DAYS = env_int("RESOURCE_REVIEW_INTERVAL_DAYS", 180)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
 
 # Concierge intake (issue 5) -----------------------------------------------------
 # Attachments go to their own storage that is never served from MEDIA_URL; only an
@@ -350,3 +380,35 @@ CONCIERGE_INBOUND_PROVIDER = os.environ.get("CONCIERGE_INBOUND_PROVIDER", "mailg
 if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
     # Only when set: an empty HMAC key would let anyone sign a request.
     ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]
+# Open data (HSDS 3.0 export) -------------------------------------------------------
+# Published as `assurer_email` of staff-verified services; empty leaves the field out.
+HSDS_ASSURER_EMAIL = os.environ.get("HSDS_ASSURER_EMAIL", "")
+# JSON lines on stdout with email addresses and message text redacted (hub/logging.py).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    json_lines=os.environ.get("LOG_FORMAT", "json") != "plain",
+)
+
+# Errors, limits and database outages -------------------------------------------
+# Error pages (hub/errors.py) show emergency numbers without the database: from
+# the cache, else from this committed seed fixture.
+CSRF_FAILURE_VIEW = "hub.errors.csrf_failure"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+EMERGENCY_FIXTURE = Path(
+    os.environ.get("EMERGENCY_FIXTURE") or BASE_DIR / "fixtures" / "directory.json"
+)
+EMERGENCY_CACHE_SECONDS = env_int("EMERGENCY_CACHE_SECONDS", 3600)
+# Sent with the 503 page while the database is unreachable.
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast instead of hanging a worker when the database host is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+
+# Concierge triage (issue 6) --------------------------------------------------------
+# Closed tickets untouched this long are erased by `manage.py purge_tickets`.
+CONCIERGE_RETENTION_DAYS = env_int("CONCIERGE_RETENTION_DAYS", 365)
+# How long a staff member counts as "has this ticket open" after their last heartbeat.
+CONCIERGE_PRESENCE_SECONDS = env_int("CONCIERGE_PRESENCE_SECONDS", 90)

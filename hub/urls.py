@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from concierge.webhooks import inbound_urlpatterns
 from hub import views
+from resources.sitemaps import sitemaps
+from resources.views import robots_txt
 
 urlpatterns = [
     path("", views.language_redirect, name="root"),
@@ -16,8 +19,33 @@ urlpatterns = [
     path("anymail/", include((inbound_urlpatterns(), "anymail"))),
 ]
 
+# Directory: sitemap.xml (every language, with hreflang alternates) and robots.txt.
+urlpatterns += [
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
+]
+
 urlpatterns += i18n_patterns(
     path("", include("resources.urls")),
     path("", include("concierge.urls")),
+    # Concierge staff workspace (issue 6): triage pages for the `concierge` group only.
+    path("staff/", include("concierge.staff.urls")),
     prefix_default_language=True,
 )
+
+# Error pages: in the visitor's language, with emergency help, without the database.
+handler400 = "hub.errors.bad_request"
+handler403 = "hub.errors.permission_denied"
+handler404 = "hub.errors.page_not_found"
+handler500 = "hub.errors.server_error"

@@ -2,8 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from concierge import services
-from concierge.models import InboundMessage, Tag
+from concierge import audit, services
+from concierge.models import AccessLog, InboundMessage, SavedReply, Tag, Ticket
 from concierge.services import inbound_ingest
 from tests.factories import UserFactory
 
@@ -28,6 +28,8 @@ def test_every_concierge_admin_lists_and_opens(staff_client, model):
         raw=make_email(html="<p>hi</p>", headers={"Content-Language": "fr"}), source="email"
     )
     Tag.objects.create(name="tour")
+    SavedReply.objects.create(title="Welcome", language="en", body="Hello {{ name }}")
+    audit.record(action=AccessLog.Action.TICKET_VIEWED, ticket=Ticket.objects.first())
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert staff_client.get(changelist).status_code == 200

@@ -1,0 +1,277 @@
+"""Bad input never gets a 500: property-based tests over every public URL and its parameters.
+
+ENDPOINTS is the one table to extend: a row per public route (and method) with a Hypothesis
+strategy per query parameter or form field it reads. `test_every_public_route_is_fuzzed`
+fails when a route in the URLconf has no row, so the directory (issue 4) and concierge
+(issue 5) pages get covered when they land. Run with `--hypothesis-show-statistics` to see
+how many inputs were tried; HYPOTHESIS_PROFILE=ci tries ten times as many.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote_from_bytes
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import reverse
+from django.utils import translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tests.public_urls import iter_routes, public_routes
+
+hypothesis_settings.register_profile(
+    "dev",
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("dev"), max_examples=1000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+LANGUAGES = settings.LANGUAGE_CODES
+
+# Strings that have broken web apps before.
+NASTY = [
+    "",
+    "\x00",
+    "%",
+    "%%",
+    "%ZZ",
+    "' OR 1=1 --",
+    '"><script>alert(1)</script>',
+    "../../../../etc/passwd",
+    "\u202eevil",
+    "🎵" * 200,
+    "a" * 5000,
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "[]",
+    "{}",
+    "null",
+    "ＧＢ",
+    "İ",
+]
+text = st.one_of(st.sampled_from(NASTY), st.text(max_size=200))
+raw = st.binary(max_size=64)  # percent-encoded as is: invalid UTF-8 included
+value = st.one_of(text, raw)
+language_codes = st.one_of(
+    st.sampled_from(LANGUAGES),
+    st.sampled_from(["EN", "en-us", "pt_BR", "zh-Hans", "zh", "xx", "sr-latn", "*"]),
+    text,
+)
+country_codes = st.one_of(st.from_regex(r"\A[A-Za-z]{2}\Z"), st.sampled_from(["GB", "gb", "XK"]))
+page_numbers = st.one_of(st.integers(-(10**20), 10**20).map(str), text)
+next_urls = st.one_of(
+    st.sampled_from(
+        [
+            "/",
+            "/en/",
+            "/de/no-such-page/",
+            "//evil.example/",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "http://testserver/en/",
+        ]
+    ),
+    text,
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str
+    method: str = "GET"
+    fields: dict = field(default_factory=dict)
+    kwargs: st.SearchStrategy = field(default_factory=lambda: st.just({}))
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.route}"
+
+
+ENDPOINTS = [
+    Endpoint("root"),
+    Endpoint("healthz"),
+    Endpoint("resources:home"),
+    Endpoint("set_language", "GET", {"next": next_urls, "language": language_codes}),
+    Endpoint("set_language", "POST", {"next": next_urls, "language": language_codes}),
+    # When the directory lands (issue 4), for example:
+    # Endpoint("resources:country", kwargs=st.fixed_dictionaries({"cc": country_codes}),
+    #          fields={"type": text, "topic": text, "contact": text, "language": language_codes,
+    #                  "cost": text, "open_now": text, "audience": text, "delivery": text,
+    #                  "sort": text, "page": page_numbers}),
+    # Endpoint("resources:search", fields={"q": text, "page": page_numbers}),
+    # Endpoint("resources:tour", fields={"c": country_codes}),
+    # And the concierge form (issue 5):
+    # Endpoint("concierge:form", "POST", {"name": text, "email": text, "country": country_codes,
+    #          "language": language_codes, "message": text, "consent": text, "website": text}),
+]
+
+
+ROUTES = {route.name: route for route in iter_routes()}
+
+
+def url_for(endpoint: Endpoint, language: str, kwargs: dict) -> str:
+    with translation.override(language):
+        return reverse(endpoint.route, kwargs=kwargs)
+
+
+def encode_pairs(pairs: list[tuple[str | bytes, str | bytes]]) -> str:
+    def encode(item: str | bytes) -> str:
+        data = item.encode("utf-8", "surrogatepass") if isinstance(item, str) else item
+        return quote_from_bytes(data, safe="")
+
+    return "&".join(f"{encode(key)}={encode(val)}" for key, val in pairs)
+
+
+@st.composite
+def parameters(draw, endpoint: Endpoint) -> list[tuple[str | bytes, str | bytes]]:
+    """Some of the endpoint's own parameters (repeated, maybe), plus junk ones."""
+    pairs = []
+    for name, strategy in endpoint.fields.items():
+        for _ in range(draw(st.integers(0, 2))):
+            pairs.append((name, draw(st.one_of(strategy, raw))))
+    pairs += draw(st.lists(st.tuples(value, value), max_size=3))
+    return draw(st.permutations(pairs))
+
+
+def assert_clear_answer(response, language: str | None) -> None:
+    """Never a 500; every error is an HTML page in the visitor's language, without a traceback."""
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        html = response.content.decode()
+        assert "Traceback" not in html
+        match = re.search(r'<html lang="([^"]+)"', html)
+        assert match, html[:300]
+        if language:
+            assert match.group(1) == language
+
+
+def visitor(draw) -> tuple[Client, str | None, str]:
+    accept = draw(st.one_of(st.sampled_from(LANGUAGES), text))
+    expected = accept if accept in LANGUAGES else None
+    return Client(raise_request_exception=False), expected, accept
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+@given(data=st.data())
+def test_parameters_never_cause_a_server_error(endpoint, data):
+    client, visitor_language, accept = visitor(data.draw)
+    language = data.draw(st.sampled_from(LANGUAGES))
+    url = url_for(endpoint, language, data.draw(endpoint.kwargs))
+    expected = language if ROUTES[endpoint.route].i18n else visitor_language
+    query = encode_pairs(data.draw(parameters(endpoint)))
+    if endpoint.method == "GET":
+        response = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE=accept)
+    else:
+        body_kind = data.draw(st.sampled_from(["urlencoded", "multipart", "garbage"]))
+        if body_kind == "urlencoded":
+            body, content_type = query.encode(), "application/x-www-form-urlencoded"
+        elif body_kind == "multipart":
+            fields = {name: data.draw(text) for name in endpoint.fields}
+            body, content_type = encode_multipart(BOUNDARY, fields), MULTIPART_CONTENT
+        else:
+            body = data.draw(st.binary(max_size=512))
+            content_type = data.draw(
+                st.sampled_from(
+                    [
+                        "multipart/form-data",
+                        "multipart/form-data; boundary=x",
+                        "application/x-www-form-urlencoded; charset=koi8-r",
+                        "application/x-www-form-urlencoded; charset=no-such-charset",
+                        "text/plain",
+                    ]
+                )
+            )
+        response = client.generic(
+            "POST", url, body, content_type=content_type, HTTP_ACCEPT_LANGUAGE=accept
+        )
+    assert_clear_answer(response, expected)
+
+
+@pytest.mark.django_db
+@given(
+    prefix=st.one_of(st.sampled_from(LANGUAGES), st.from_regex(r"\A[a-zA-Z-]{1,8}\Z"), raw),
+    segments=st.lists(st.one_of(raw, text), max_size=5),
+    data=st.data(),
+)
+def test_unknown_paths_and_language_prefixes_get_a_clear_4xx(prefix, segments, data):
+    client, visitor_language, accept = visitor(data.draw)
+    parts = [prefix, *segments]
+    path = "/" + "/".join(
+        quote_from_bytes(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass"))
+        for p in parts
+    )
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=accept)
+    # A known prefix sets the language (Django maps en-us to en); otherwise the browser's does.
+    expected = translation.get_language_from_path(path) or visitor_language
+    assert_clear_answer(response, expected)
+
+
+def test_every_public_route_is_fuzzed():
+    fuzzed = {endpoint.route for endpoint in ENDPOINTS}
+    missing = [route.name for route in public_routes() if route.name not in fuzzed]
+    assert missing == [], "add these routes to ENDPOINTS in tests/hub/test_bad_input.py"
+
+
+# Fixed cases that a generator would rarely hit -------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/" + "a" * 20_000,
+        "/en/?" + "q=" + "a" * 100_000,
+        "/en/?" + "&".join(f"p{n}=1" for n in range(5_000)),
+        "/%FF%FE/",
+        "/en/%C0%AF/",
+        "/en/?q=%FF%FE%00",
+        "/en/%00/",
+        "/de/..%2F..%2Fetc%2Fpasswd",
+        "/xx/",
+        "/zz-zz/countries/gb/",
+    ],
+)
+def test_hostile_urls_get_a_clear_answer(path):
+    response = Client(raise_request_exception=False).get(path)
+    assert_clear_answer(response, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_length", "status"),
+    [("abc", 400), ("-5", 400), ("", 302), ("99999999999999999999", 413)],
+)
+def test_lying_content_lengths_get_a_clear_answer(content_length, status):
+    response = Client(raise_request_exception=False).generic(
+        "POST",
+        "/i18n/setlang/",
+        b"language=de&next=/en/",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=content_length,
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.django_db
+def test_too_many_fields_get_a_400():
+    body = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = Client(raise_request_exception=False).generic(
+        "POST", "/i18n/setlang/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert_clear_answer(response, "en")
