@@ -63,10 +63,11 @@ def test_seed_csv_package_validates_with_the_official_datapackage(seed_en):
 @pytest.mark.django_db
 @pytest.mark.parametrize("data_format", ["json", "csv"])
 def test_seed_round_trip_in_english_is_byte_identical(seed_en, tmp_path, data_format):
-    folder, _facts, _counts = seed_en
+    folder, _facts, counts = seed_en
     first = folder / data_format
     report = hsds_import_path(path=first)
-    assert report.created["services"] == _counts["service"]
+    assert report.created["services"] == counts["service"]
+    assert report.warnings == []
     second = tmp_path / "second"
     hsds_export_files(folder=second, data_format=data_format, languages=["en"])
     assert same_files(first, second) == []
