@@ -286,7 +286,7 @@ def tour(request: HttpRequest) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_PATH}",
+        # The admin's path is configurable so that it is not advertised: not listed here.
         *(f"Disallow: /{code}/search/" for code in settings.LANGUAGE_CODES),
         *(f"Disallow: /{code}/resources/*/report/" for code in settings.LANGUAGE_CODES),
         "Allow: /",
