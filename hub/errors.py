@@ -138,6 +138,11 @@ def error_response(
 def error_language(request: HttpRequest) -> str:
     """The language of the URL prefix, else the one LocaleMiddleware chose, else the default."""
     language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    try:
+        # Django matches prefixes case-insensitively (/HI/ is Hindi); use our spelling.
+        language = translation.get_supported_language_variant(language or "").lower()
+    except LookupError:
+        return settings.LANGUAGE_CODE
     return language if language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 

@@ -163,6 +163,13 @@ def test_oversized_bodies_get_413_when_the_csrf_check_reads_them():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("path", "language"), [("/HI", "hi"), ("/ZH-HANS/nope/", "zh-hans")])
+def test_upper_case_language_prefixes_get_that_language(path, language):
+    response = client().get(path, HTTP_ACCEPT_LANGUAGE="de")
+    assert_error_page(response, 404, language)
+
+
+@pytest.mark.django_db
 def test_a_request_body_cut_short_is_the_clients_problem():
     response = client().get("/ko/test-errors/body-cut-short/")
     assert_error_page(response, 400, "ko")
