@@ -101,6 +101,13 @@ def ticket_with_message(body: str = "Hello, I would like to talk to someone.", *
 
 def load_country(code: str, *, verified: bool = True) -> dict:
     """Country, emergency numbers and resources for `code` from the shared seed data."""
+    # modeltranslation writes `name=` into the active language's column; a request in
+    # another language earlier in the thread must not turn the English name into that one.
+    with translation.override("en"):
+        return _load_country(code, verified=verified)
+
+
+def _load_country(code: str, *, verified: bool) -> dict:
     Country.objects.get_or_create(code=code)
     emergency = shared_emergency_numbers().get(code)
     numbers = []
