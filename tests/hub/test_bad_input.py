@@ -32,7 +32,7 @@ hypothesis_settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 hypothesis_settings.register_profile(
-    "ci", parent=hypothesis_settings.get_profile("dev"), max_examples=1000
+    "ci", parent=hypothesis_settings.get_profile("dev"), max_examples=300
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
