@@ -96,7 +96,11 @@ language_tags = st.one_of(
 slugs = st.fixed_dictionaries(
     {"slug": st.one_of(st.just("gb-samaritans"), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))}
 )
-sections = st.one_of(st.sampled_from(["pages", "countries", "languages", "resources"]), text)
+# Any value reverse() accepts for `<section>` (no "/"); unknown sections are a 404.
+sections = st.one_of(
+    st.sampled_from(["pages", "countries", "languages", "resources"]),
+    st.text(min_size=1, max_size=40).filter(lambda v: "/" not in v and "\x00" not in v),
+)
 choice = st.one_of(text, st.sampled_from(["crisis_line", "helpline", "free", "voice", "sms"]))
 FILTERS = {
     "type": choice,
