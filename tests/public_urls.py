@@ -13,10 +13,23 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
 # Not pages a visitor reads: the admin, staff pages, and POST-only endpoints.
-NON_PUBLIC_NAMESPACES = {"admin", "staff"}
+# - admin, staff: every page needs a signed-in staff user; anonymous visitors are redirected to
+#   the admin login (tests/concierge triage tests cover the redirect and the 403 for non-members).
+#   The login pages themselves are checked by test_sign_in_pages_send_strict_headers.
+# - anymail: the email provider's inbound webhook (basic auth + provider signature, 503 with
+#   Retry-After while unconfigured); covered by tests/concierge/test_webhook.py.
+NON_PUBLIC_NAMESPACES = {"admin", "staff", "anymail"}
 NON_PUBLIC_NAMES = {"set_language"}
-# Route name -> keyword arguments to reverse it with (one page per entry).
-SAMPLE_KWARGS: dict[str, list[dict]] = {}
+# Route name -> keyword arguments to reverse it with (one page per entry). Values come from the
+# seed (fixtures/directory.json): GB has entries, gb-samaritans is published, es is spoken.
+SAMPLE_KWARGS: dict[str, list[dict]] = {
+    "resources:country": [{"code": "gb"}],
+    "resources:language": [{"code": "es"}],
+    "resources:resource": [{"slug": "gb-samaritans"}],
+    "resources:report": [{"slug": "gb-samaritans"}],
+    "resources:report_thanks": [{"slug": "gb-samaritans"}],
+    "sitemap_section": [{"section": "pages"}, {"section": "countries"}],
+}
 
 
 @dataclass(frozen=True)

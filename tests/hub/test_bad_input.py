@@ -89,6 +89,46 @@ next_urls = st.one_of(
     text,
 )
 
+language_tags = st.one_of(
+    st.sampled_from(["es", "ES", "en", "pt-BR", "zh-Hans", "sr-Latn-RS", "xx"]),
+    st.from_regex(r"\A[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}\Z"),
+)
+slugs = st.fixed_dictionaries(
+    {"slug": st.one_of(st.just("gb-samaritans"), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))}
+)
+# Any value reverse() accepts for `<section>` (no "/"); unknown sections are a 404.
+sections = st.one_of(
+    st.sampled_from(["pages", "countries", "languages", "resources"]),
+    st.text(min_size=1, max_size=40).filter(lambda v: "/" not in v and "\x00" not in v),
+)
+choice = st.one_of(text, st.sampled_from(["crisis_line", "helpline", "free", "voice", "sms"]))
+FILTERS = {
+    "type": choice,
+    "topic": text,
+    "contact": choice,
+    "language": language_codes,
+    "cost": choice,
+    "open_now": st.one_of(st.sampled_from(["on", "true", "1", "off"]), text),
+    "audience": st.one_of(st.sampled_from(["music_industry", "artists"]), text),
+    "delivery": st.one_of(st.sampled_from(["in_person", "online", "phone"]), text),
+    "sort": st.one_of(st.sampled_from(["recommended", "open", "name", "verified"]), text),
+    "page": page_numbers,
+}
+REPORT = {
+    "kind": st.one_of(st.sampled_from(["wrong_number", "closed", "other"]), text),
+    "message": text,
+    "contact_email": st.one_of(st.emails(), text),
+}
+INQUIRY = {
+    "name": text,
+    "email": st.one_of(st.emails(), text),
+    "country": country_codes,
+    "preferred_language": language_codes,
+    "message": text,
+    "consent": st.one_of(st.sampled_from(["on", "true"]), text),
+    "website": st.one_of(st.just(""), text),
+}
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -104,19 +144,36 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("root"),
     Endpoint("healthz"),
-    Endpoint("resources:home"),
     Endpoint("set_language", "GET", {"next": next_urls, "language": language_codes}),
     Endpoint("set_language", "POST", {"next": next_urls, "language": language_codes}),
-    # When the directory lands (issue 4), for example:
-    # Endpoint("resources:country", kwargs=st.fixed_dictionaries({"cc": country_codes}),
-    #          fields={"type": text, "topic": text, "contact": text, "language": language_codes,
-    #                  "cost": text, "open_now": text, "audience": text, "delivery": text,
-    #                  "sort": text, "page": page_numbers}),
-    # Endpoint("resources:search", fields={"q": text, "page": page_numbers}),
-    # Endpoint("resources:tour", fields={"c": country_codes}),
-    # And the concierge form (issue 5):
-    # Endpoint("concierge:form", "POST", {"name": text, "email": text, "country": country_codes,
-    #          "language": language_codes, "message": text, "consent": text, "website": text}),
+    # Directory (issue 4), over the real seed (the `seed` fixture): GB has entries,
+    # gb-samaritans is published, es is spoken somewhere.
+    Endpoint("resources:home", fields={"country": text}),
+    Endpoint(
+        "resources:country", kwargs=st.fixed_dictionaries({"code": country_codes}), fields=FILTERS
+    ),
+    Endpoint(
+        "resources:language",
+        kwargs=st.fixed_dictionaries({"code": language_tags}),
+        fields={"country": country_codes, "page": page_numbers},
+    ),
+    Endpoint("resources:resource", kwargs=slugs),
+    Endpoint("resources:report", kwargs=slugs, fields=REPORT),
+    Endpoint("resources:report", "POST", REPORT, kwargs=slugs),
+    Endpoint("resources:report_thanks", kwargs=slugs),
+    Endpoint("resources:search", fields={"q": text, "country": country_codes, **FILTERS}),
+    Endpoint("resources:tour", fields={"c": st.one_of(country_codes, text)}),
+    Endpoint("sitemap", fields={"p": page_numbers}),
+    Endpoint(
+        "sitemap_section",
+        kwargs=st.fixed_dictionaries({"section": sections}),
+        fields={"p": page_numbers},
+    ),
+    Endpoint("robots_txt"),
+    # Concierge form (issue 5).
+    Endpoint("concierge:inquiry", fields=INQUIRY),
+    Endpoint("concierge:inquiry", "POST", INQUIRY),
+    Endpoint("concierge:thanks"),
 ]
 
 
@@ -166,6 +223,7 @@ def visitor(draw) -> tuple[Client, str | None, str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("seed")
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 @given(data=st.data())
 def test_parameters_never_cause_a_server_error(endpoint, data):

@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.middleware.security import SecurityMiddleware
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from tests.public_urls import public_routes, public_urls, routes_without_samples
 
@@ -106,6 +108,7 @@ def test_every_parameterised_public_route_has_samples():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("seed")
 @pytest.mark.parametrize("url", PUBLIC_URLS + ERROR_URLS)
 def test_every_public_url_sends_strict_headers_and_no_cookies(url):
     response = Client().get(url, secure=True, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
@@ -196,3 +199,25 @@ def test_production_settings_pass_the_deploy_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_sign_in_pages_send_strict_headers(language):
+    """The admin and staff pages are not public, but their doors are: the admin login page, and
+    the redirect an anonymous visitor to the staff workspace gets to it."""
+    client = Client()
+    with translation.override(language):
+        staff_home = reverse("staff:home")
+    response = client.get(staff_home, secure=True)
+    assert response.status_code == 302
+    assert_strict_headers(response)
+    assert set(response.cookies) == set()
+    login = client.get(response["Location"], secure=True)
+    assert login.status_code == 200
+    assert reverse("admin:login") in response["Location"]
+    assert_strict_headers(login)
+    assert_no_cookies_unless_a_form_needs_csrf(login)
+    finder = InlineCodeFinder()
+    finder.feed(login.content.decode())
+    assert finder.problems == []
