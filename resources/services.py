@@ -3,6 +3,7 @@
 import datetime
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import to_language, to_locale
+from modeltranslation.fields import TranslationField
 from modeltranslation.utils import build_localized_fieldname
 
 from resources.models import (
@@ -82,12 +84,58 @@ def _assign(obj, values: dict) -> bool:
     return changed
 
 
+def _check(obj, *, validate: bool, exclude=()) -> None:
+    """Validate a row before it is written.
+
+    Seed data read from ../shared/data is checked field by field (`validate`). The committed
+    fixture was checked that way when `import_directory --save-fixture` wrote it (and a test
+    keeps it equal to the seed), so loading it runs only the model's `clean()`, which is also
+    what computes the stored warnings (Channel.validation_warnings).
+    """
+    if validate:
+        # The database enforces uniqueness and Meta.constraints; checking them in Python too
+        # costs a query per constraint (over a hundred translated columns each) per row.
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    else:
+        obj.clean()
+
+
 def _save(obj, *, exclude=()) -> None:
-    # The database enforces uniqueness and Meta.constraints; checking them in Python too
-    # costs a query per constraint (over a hundred translated columns each) per row.
-    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    _check(obj, validate=True, exclude=exclude)
     obj._change_reason = CHANGE_REASON
     obj.save()
+
+
+@cache
+def _blank_translations(model) -> dict:
+    """The translated columns' defaults, to pass when building many new objects.
+
+    modeltranslation computes each one under a language override, which costs more than the
+    rest of building the object (a resource has over a hundred); they are constants.
+    """
+    return {
+        # The field's own default, without modeltranslation's override (whose first use per
+        # language loads that language's message catalogues).
+        field.attname: super(TranslationField, field).get_default()
+        for field in model._meta.concrete_fields
+        if isinstance(field, TranslationField)
+        and not (field.has_default() and callable(field.default))
+    }
+
+
+def _bulk_create(model, objs: list, *, reason: str = CHANGE_REASON) -> None:
+    """Insert rows in a few queries; models with history get one "+" record each, as save()."""
+    model.objects.bulk_create(objs)
+    if objs and hasattr(model, "history"):
+        model.history.bulk_history_create(objs, default_change_reason=reason)
+
+
+def _link(model, relation: str, pairs) -> None:
+    """Insert many-to-many rows (source pk, target pk) in bulk, as `.set()` per row would."""
+    field = model._meta.get_field(relation)
+    through = field.remote_field.through
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    through.objects.bulk_create([through(**{source: a, target: b}) for a, b in pairs])
 
 
 def language_labels(code: str) -> dict[str, str]:
@@ -107,33 +155,51 @@ def language_labels(code: str) -> dict[str, str]:
 
 def _terms(model, rows: list[dict], overwrite: bool) -> dict[str, object]:
     existing = {t.slug: t for t in model.objects.all()}
+    new = []
     for row in rows:
         term = existing.get(row["slug"])
         if term is None:
-            existing[row["slug"]] = model.objects.create(slug=row["slug"], label_en=row["label"])
+            existing[row["slug"]] = model(
+                slug=row["slug"], **{**_blank_translations(model), "label_en": row["label"]}
+            )
+            new.append(existing[row["slug"]])
         elif overwrite and _assign(term, {"label_en": row["label"]}):
             term.save()
+    model.objects.bulk_create(new)
     return existing
 
 
 def _languages(codes: set[str]) -> dict[str, Language]:
     existing = {lang.code: lang for lang in Language.objects.all()}
-    for code in sorted(codes - set(existing)):
-        existing[code] = Language.objects.create(code=code, **language_labels(code))
+    new = [
+        Language(code=code, **{**_blank_translations(Language), **language_labels(code)})
+        for code in sorted(codes - set(existing))
+    ]
+    Language.objects.bulk_create(new)
+    existing.update((lang.code, lang) for lang in new)
     return existing
 
 
-def _emergency(countries: list[dict], overwrite: bool) -> None:
+def _emergency(countries: list[dict], overwrite: bool, validate: bool) -> None:
     known = {c.code: c for c in Country.objects.all()}
+    Country.objects.bulk_create(
+        Country(
+            code=row["code"],
+            **{**_blank_translations(Country), "emergency_notes_en": row["emergency_notes"]},
+        )
+        for row in countries
+        if row["code"] not in known
+    )
+    current = {(n.country_id, n.kind, n.number): n for n in EmergencyNumber.objects.all()}
+    new = []
     for row in countries:
         country = known.get(row["code"])
-        if country is None:
-            country = Country.objects.create(
-                code=row["code"], emergency_notes_en=row["emergency_notes"]
-            )
-        elif overwrite and _assign(country, {"emergency_notes_en": row["emergency_notes"]}):
+        if (
+            country is not None
+            and overwrite
+            and _assign(country, {"emergency_notes_en": row["emergency_notes"]})
+        ):
             country.save()
-        current = {(n.kind, n.number): n for n in country.emergency_numbers.all()}
         for item in row["emergency_numbers"]:
             values = {
                 "order": item["order"],
@@ -142,41 +208,55 @@ def _emergency(countries: list[dict], overwrite: bool) -> None:
                 "additional_sources": item["additional_sources"],
                 "phonenumbers_agrees": item["phonenumbers_agrees"],
             }
-            number = current.get((item["kind"], item["number"]))
+            number = current.get((row["code"], item["kind"], item["number"]))
             if number is None:
-                number = EmergencyNumber(country=country, kind=item["kind"], number=item["number"])
+                number = EmergencyNumber(
+                    country_id=row["code"],
+                    kind=item["kind"],
+                    number=item["number"],
+                    **_blank_translations(EmergencyNumber),
+                )
                 _assign(number, values)
-                _save(number)
+                _check(number, validate=validate)
+                new.append(number)
             elif overwrite and _assign(number, values):
                 _save(number)
+    _bulk_create(EmergencyNumber, new)
+
+
+def _channel_values(row: dict) -> dict:
+    return {
+        "kind": row["kind"],
+        "value": row["value"],
+        "e164": row["e164"],
+        "is_short_code": row["is_short_code"],
+        "cost_note_en": row["cost_note"],
+        "notes_en": row["notes"],
+        "is_24_7": row["is_24_7"],
+        "hours_text": row["hours_text"],
+    }
+
+
+def _periods(row: dict) -> set[tuple[int, datetime.time, datetime.time]]:
+    return {
+        (day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+        for day, opens, closes in row["periods"]
+    }
 
 
 def _sync_channels(resource: Resource, rows: list[dict], languages: dict[str, Language]) -> bool:
     changed = False
     current = {ch.order: ch for ch in resource.channels.all()}
     for row in rows:
-        values = {
-            "kind": row["kind"],
-            "value": row["value"],
-            "e164": row["e164"],
-            "is_short_code": row["is_short_code"],
-            "cost_note_en": row["cost_note"],
-            "notes_en": row["notes"],
-            "is_24_7": row["is_24_7"],
-            "hours_text": row["hours_text"],
-        }
         channel = current.pop(row["order"], None) or Channel(resource=resource, order=row["order"])
-        if _assign(channel, values) or channel.pk is None:
+        if _assign(channel, _channel_values(row)) or channel.pk is None:
             _save(channel)
             changed = True
         wanted = {languages[code].pk for code in row["languages"]}
-        if set(channel.languages.values_list("pk", flat=True)) != wanted:
+        if {language.pk for language in channel.languages.all()} != wanted:
             channel.languages.set(wanted)
             changed = True
-        periods = {
-            (day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
-            for day, opens, closes in row["periods"]
-        }
+        periods = _periods(row)
         have = {(p.weekday, p.opens, p.closes) for p in channel.opening_periods.all()}
         if have != periods:
             channel.opening_periods.all().delete()
@@ -191,27 +271,17 @@ def _sync_channels(resource: Resource, rows: list[dict], languages: dict[str, La
     return changed
 
 
-def _free_org_slug(name: str) -> str:
+def _free_org_slug(name: str, taken) -> str:
+    """A slug for a new organization; `taken(slug)` says whether one is in use."""
     base = slug_for(name, prefix="org")
     slug, n = base, 1
-    while Organization.objects.filter(slug=slug).exists():
+    while taken(slug):
         n += 1
         slug = f"{base[:75]}-{n}"
     return slug
 
 
-def _save_resource(row: dict, *, overwrite: bool, context: dict) -> str:
-    resource = Resource.objects.filter(slug=row["slug"]).first()
-    if resource is not None and not overwrite:
-        return "skipped"
-    organization = None
-    if row["organization"]:
-        organization = context["organizations"].get(row["organization"])
-        if organization is None:
-            organization = Organization.objects.create(
-                name=row["organization"], slug=_free_org_slug(row["organization"])
-            )
-            context["organizations"][organization.name] = organization
+def _resource_values(row: dict, organization: Organization | None) -> dict:
     values = {name: row[name] for name in RESOURCE_FIELDS}
     values["source_seen"] = (
         datetime.date.fromisoformat(row["source_seen"]) if row["source_seen"] else None
@@ -223,9 +293,28 @@ def _save_resource(row: dict, *, overwrite: bool, context: dict) -> str:
         country_id=row["country"],
         organization_id=organization.pk if organization else None,
     )
+    return values
+
+
+def _save_resource(row: dict, *, resource: Resource | None, overwrite: bool, context: dict) -> str:
+    """Create or update one entry; `resource` is the stored one (see `_EXISTING`), if any."""
+    if resource is not None and not overwrite:
+        return "skipped"
+    organization = None
+    if row["organization"]:
+        organization = context["organizations"].get(row["organization"])
+        if organization is None:
+            organization = Organization.objects.create(
+                name=row["organization"],
+                slug=_free_org_slug(
+                    row["organization"],
+                    lambda slug: Organization.objects.filter(slug=slug).exists(),
+                ),
+            )
+            context["organizations"][organization.name] = organization
     created = resource is None
     resource = resource or Resource(slug=row["slug"])
-    changed = _assign(resource, values)
+    changed = _assign(resource, _resource_values(row, organization))
     if changed:
         _save(resource)
     for relation, model_map, keys in (
@@ -235,24 +324,102 @@ def _save_resource(row: dict, *, overwrite: bool, context: dict) -> str:
     ):
         wanted = {model_map[key].pk for key in keys}
         manager = getattr(resource, relation)
-        if set(manager.values_list("pk", flat=True)) != wanted:
+        if {obj.pk for obj in manager.all()} != wanted:
             manager.set(wanted)
             changed = True
     changed |= _sync_channels(resource, row["channels"], context["languages"])
     return "created" if created else ("updated" if changed else "unchanged")
 
 
-def directory_load(*, bundle: SeedBundle, overwrite: bool) -> LoadReport:
-    """Write a seed bundle to the database, one atomic step per record.
+# What updating a stored entry compares with the seed, fetched for all entries at once.
+_EXISTING = ("topics", "audiences", "languages", "channels__languages", "channels__opening_periods")
+
+
+def _create_resources(rows: list[dict], *, context: dict, validate: bool) -> None:
+    """Add new entries with their organizations, channels, hours and relations in bulk.
+
+    Writes the same rows as `_save_resource` would one by one, in a few queries: each entry
+    and channel gets one "+" history record ("Seed import"); hours get none, as before.
+    Raises on the first bad record (the caller then loads them one at a time).
+    """
+    organizations, slugs = context["organizations"], set()
+    new_organizations = []
+    for name in dict.fromkeys(row["organization"] for row in rows):
+        if name and name not in organizations:
+            if not slugs:
+                slugs = set(Organization.objects.values_list("slug", flat=True))
+            organization = Organization(name=name, slug=_free_org_slug(name, slugs.__contains__))
+            slugs.add(organization.slug)
+            organizations[name] = organization
+            new_organizations.append(organization)
+    Organization.objects.bulk_create(new_organizations)
+
+    entries = []
+    for row in rows:
+        resource = Resource(slug=row["slug"], **_blank_translations(Resource))
+        _assign(resource, _resource_values(row, organizations.get(row["organization"])))
+        _check(resource, validate=validate)
+        entries.append((resource, row))
+    _bulk_create(Resource, [resource for resource, _row in entries])
+    for relation in ("topics", "audiences", "languages"):
+        targets = context[relation]
+        _link(
+            Resource,
+            relation,
+            {(r.pk, targets[key].pk) for r, row in entries for key in row[relation]},
+        )
+
+    channels = []
+    for resource, row in entries:
+        for item in row["channels"]:
+            channel = Channel(
+                resource=resource, order=item["order"], **_blank_translations(Channel)
+            )
+            _assign(channel, _channel_values(item))
+            # The entry was inserted just above: no need to look it up again per channel.
+            _check(channel, validate=validate, exclude=["resource"])
+            channels.append((channel, item))
+    _bulk_create(Channel, [channel for channel, _item in channels])
+    languages = context["languages"]
+    _link(
+        Channel,
+        "languages",
+        {(ch.pk, languages[code].pk) for ch, item in channels for code in item["languages"]},
+    )
+    OpeningPeriod.objects.bulk_create(
+        OpeningPeriod(channel=channel, weekday=d, opens=o, closes=c)
+        for channel, item in channels
+        for d, o, c in _periods(item)
+    )
+
+
+def _load_one(
+    row: dict, *, resource: Resource | None, overwrite: bool, context: dict, report: LoadReport
+) -> None:
+    try:
+        with transaction.atomic():
+            outcome = _save_resource(row, resource=resource, overwrite=overwrite, context=context)
+    except (ValidationError, IntegrityError, KeyError) as exc:
+        report.rejected.append(f"{row['slug']}: {_reason(exc)}")
+        return
+    setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def directory_load(*, bundle: SeedBundle, overwrite: bool, validate: bool = True) -> LoadReport:
+    """Write a seed bundle to the database in one transaction.
 
     `overwrite=False` (load_initial_data) only adds what is missing and never touches an
     existing entry, so curators' edits survive every deploy; `overwrite=True`
     (import_directory) updates seeded entries to match the seed. A record that fails
-    validation is rolled back alone and reported; the rest still load.
+    validation is rolled back alone and reported; the rest still load. `validate=False` is
+    for the committed fixture only (see `_check`).
+
+    New entries are inserted in bulk; if any of them fails, that attempt is rolled back and
+    they are added one by one instead, so the outcome is the same as one by one.
     """
     report = LoadReport(rejected=list(bundle.rejected), warnings=list(bundle.warnings))
     with transaction.atomic():
-        _emergency(bundle.countries, overwrite)
+        _emergency(bundle.countries, overwrite, validate)
         context = {
             "topics": _terms(Topic, bundle.topics, overwrite),
             "audiences": _terms(Audience, bundle.audiences, overwrite),
@@ -267,18 +434,33 @@ def directory_load(*, bundle: SeedBundle, overwrite: bool) -> LoadReport:
             ),
             "organizations": {o.name: o for o in Organization.objects.all()},
         }
-        existing = set(Resource.objects.values_list("slug", flat=True))
+        if overwrite:
+            stored = Resource.objects.prefetch_related(*_EXISTING)
+            existing = {resource.slug: resource for resource in stored}
+        else:
+            existing = dict.fromkeys(Resource.objects.values_list("slug", flat=True))
+        new = []
         for row in bundle.resources:
-            if row["slug"] in existing and not overwrite:
+            if row["slug"] not in existing:
+                new.append(row)
+            elif overwrite:
+                _load_one(
+                    row,
+                    resource=existing[row["slug"]],
+                    overwrite=overwrite,
+                    context=context,
+                    report=report,
+                )
+            else:
                 report.skipped_existing += 1
-                continue
-            try:
-                with transaction.atomic():
-                    outcome = _save_resource(row, overwrite=overwrite, context=context)
-            except (ValidationError, IntegrityError, KeyError) as exc:
-                report.rejected.append(f"{row['slug']}: {_reason(exc)}")
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
+        try:
+            with transaction.atomic():
+                _create_resources(new, context=context, validate=validate)
+            report.created += len(new)
+        except (ValidationError, IntegrityError, KeyError):
+            context["organizations"] = {o.name: o for o in Organization.objects.all()}
+            for row in new:
+                _load_one(row, resource=None, overwrite=overwrite, context=context, report=report)
         report.warnings.extend(
             f"{ch.resource.slug} channel {ch.order + 1} ({ch.value}): {warning}"
             for ch in Channel.objects.exclude(validation_warnings=[]).select_related("resource")
@@ -301,7 +483,8 @@ def directory_load_file(*, path: Path, overwrite: bool) -> LoadReport:
         raise SeedError(f"{path} does not exist") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SeedError(f"{path} is not readable JSON: {exc}") from exc
-    return directory_load(bundle=SeedBundle.from_json(data), overwrite=overwrite)
+    # The fixture was validated when it was generated from ../shared/data (see `_check`).
+    return directory_load(bundle=SeedBundle.from_json(data), overwrite=overwrite, validate=False)
 
 
 def seed_translations_load(*, folder: Path, overwrite: bool) -> int:
@@ -311,11 +494,24 @@ def seed_translations_load(*, folder: Path, overwrite: bool) -> int:
     optional `"topic:<slug>"` / `"audience:<slug>"` / `"language:<code>"` keys with a
     `"label"`. Every language touched gets a draft TranslationReview (not yet reviewed).
     Without `overwrite` only empty fields are filled; a language a curator has marked
-    reviewed is never overwritten.
+    reviewed is never overwritten. Each entry changed gets one history record naming the
+    languages written ("Seed translation (de, ja)").
     """
     folder = Path(folder)
     if not folder.is_dir():
         return 0
+    files = []
+    for path in sorted(folder.glob("*.json")):
+        lang = to_language(path.stem)
+        if lang not in settings.LANGUAGE_CODES or lang == settings.LANGUAGE_CODE:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SeedError(f"{path} is not readable JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SeedError(f"{path} must hold a JSON object keyed by seed id")
+        files.append((lang, data))
     written = 0
     resources = {r.slug: r for r in Resource.objects.all()}
     terms = {
@@ -323,43 +519,51 @@ def seed_translations_load(*, folder: Path, overwrite: bool) -> int:
         "audience": {a.slug: a for a in Audience.objects.all()},
         "language": {lang.code: lang for lang in Language.objects.all()},
     }
-    with transaction.atomic():
-        for path in sorted(folder.glob("*.json")):
-            lang = to_language(path.stem)
-            if lang not in settings.LANGUAGE_CODES or lang == settings.LANGUAGE_CODE:
+    reviewed = set(
+        TranslationReview.objects.filter(state="reviewed").values_list("language", "resource__slug")
+    )
+    changes: dict[tuple[type, int], tuple[object, set[str], list[str]]] = {}
+    reviews: list[tuple[Resource, str]] = []
+    for lang, data in files:
+        for key, texts in data.items():
+            if not isinstance(texts, dict):
                 continue
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise SeedError(f"{path} is not readable JSON: {exc}") from exc
-            if not isinstance(data, dict):
-                raise SeedError(f"{path} must hold a JSON object keyed by seed id")
-            reviewed = set(
-                TranslationReview.objects.filter(language=lang, state="reviewed").values_list(
-                    "resource__slug", flat=True
-                )
+            kind, _sep, slug = key.partition(":")
+            if slug and kind in terms:
+                term = terms[kind].get(slug)
+                if term is not None:
+                    written += _translate(
+                        term, {"label": texts.get("label")}, lang, overwrite, changes
+                    )
+                continue
+            resource = resources.get(key)
+            if resource is None or (lang, key) in reviewed:
+                continue
+            fields = {name: texts.get(name) for name in TRANSLATED_SEED_FIELDS}
+            count = _translate(resource, fields, lang, overwrite, changes)
+            if count:
+                reviews.append((resource, lang))
+            written += count
+    with transaction.atomic():
+        for obj, fields, _langs in changes.values():
+            type(obj).objects.filter(pk=obj.pk).update(
+                **{name: getattr(obj, name) for name in fields}
             )
-            for key, texts in data.items():
-                if not isinstance(texts, dict):
-                    continue
-                kind, _sep, slug = key.partition(":")
-                if slug and kind in terms:
-                    term = terms[kind].get(slug)
-                    if term is not None:
-                        written += _translate(term, {"label": texts.get("label")}, lang, overwrite)
-                    continue
-                resource = resources.get(key)
-                if resource is None or key in reviewed:
-                    continue
-                fields = {name: texts.get(name) for name in TRANSLATED_SEED_FIELDS}
-                count = _translate(resource, fields, lang, overwrite)
-                if count:
-                    TranslationReview.objects.get_or_create(resource=resource, language=lang)
-                written += count
+        changed = [obj for obj, _fields, _langs in changes.values() if isinstance(obj, Resource)]
+        for obj, _fields, langs in changes.values():
+            obj._change_reason = _translation_reason(langs)
+        Resource.history.bulk_history_create(changed, update=True)
+        have = set(TranslationReview.objects.values_list("resource_id", "language"))
+        TranslationReview.objects.bulk_create(
+            TranslationReview(resource=resource, language=lang)
+            for resource, lang in dict.fromkeys(reviews)
+            if (resource.pk, lang) not in have
+        )
     return written
 
 
-def _translate(obj, fields: dict, lang: str, overwrite: bool) -> int:
+def _translate(obj, fields: dict, lang: str, overwrite: bool, changes: dict) -> int:
+    """Set the texts of one language on `obj` in memory, noting the changes to write."""
     changed = {}
     for name, text in fields.items():
         if not isinstance(text, str) or not text.strip():
@@ -370,9 +574,17 @@ def _translate(obj, fields: dict, lang: str, overwrite: bool) -> int:
             changed[attr] = text.strip()
     if changed:
         _assign(obj, changed)
-        obj._change_reason = f"Seed translation ({lang})"
-        obj.save(update_fields=list(changed))
+        _obj, names, langs = changes.setdefault((type(obj), obj.pk), (obj, set(), []))
+        names.update(changed)
+        if lang not in langs:
+            langs.append(lang)
     return len(changed)
+
+
+def _translation_reason(langs: list[str]) -> str:
+    # History's change reason holds at most 100 characters.
+    reason = f"Seed translation ({', '.join(langs)})"
+    return reason if len(reason) <= 100 else f"Seed translation ({len(langs)} languages)"
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from resources.models import (
     TranslationReview,
 )
 from resources.seed import read_seed
-from resources.services import seed_translations_load
+from resources.services import directory_load_file, seed_translations_load
 
 SHARED_DATA = settings.BASE_DIR.parent / "shared" / "data"
 FIXTURE = settings.BASE_DIR / "fixtures" / "directory.json"
@@ -159,6 +159,31 @@ def test_load_initial_data_fills_an_empty_database_and_never_overwrites():
     assert Resource.objects.count() == len(fixture["resources"])
     edited.refresh_from_db()
     assert edited.name_en == "Edited by a curator"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("channel", "reason"),
+    [
+        ({"kind": "web", "value": "not a web address"}, "value: Enter a web address"),
+        # Two periods starting at the same time: only the database constraint catches it.
+        ({"periods": [[0, "09:00", "17:00"], [0, "09:00", "18:00"]]}, "zz-bad: "),
+    ],
+)
+def test_a_bad_fixture_record_is_rejected_alone_and_the_rest_load(tmp_path, channel, reason):
+    fixture = json.loads(FIXTURE.read_text())
+    bad = {**fixture["resources"][0], "slug": "zz-bad", "organization": "Nobody"}
+    bad["channels"] = [{**bad["channels"][0], **channel}]
+    fixture["resources"].append(bad)
+    path = tmp_path / "directory.json"
+    path.write_text(json.dumps(fixture))
+    report = directory_load_file(path=path, overwrite=False)
+    assert len(report.rejected) == 1 and report.rejected[0].startswith("zz-bad: ")
+    assert reason in report.rejected[0]
+    assert report.created == Resource.objects.count() == len(fixture["resources"]) - 1
+    assert not Resource.objects.filter(slug="zz-bad").exists()
+    assert Channel.objects.count() == sum(len(r["channels"]) for r in fixture["resources"]) - 1
+    assert Resource.history.filter(history_type="+").count() == Resource.objects.count()
 
 
 @pytest.mark.django_db
