@@ -1,16 +1,36 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from hub import views
+from resources.sitemaps import sitemaps
+from resources.views import robots_txt
 
 urlpatterns = [
     path("", views.language_redirect, name="root"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+# Directory: sitemap.xml (every language, with hreflang alternates) and robots.txt.
+urlpatterns += [
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(

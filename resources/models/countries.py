@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -20,6 +21,9 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return str(self.code.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:country", kwargs={"code": self.code.code.lower()})
 
     @property
     def name(self) -> str:

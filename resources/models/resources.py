@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,56 @@ class ResourceQuerySet(models.QuerySet):
         )
         open_ids.update(ch.resource_id for ch in candidates if ch.open_now(at))
         return self.filter(pk__in=open_ids)
+
+    # Public listing pages (resources/views.py); kept constant in queries per page.
+
+    def open_ids(self, at: datetime.datetime | None = None) -> set[int]:
+        """Ids of these entries with a channel open at `at`, in one query.
+
+        Same rule as `Channel.open_now()` (24/7, or a weekly period in the channel's zone;
+        unknown hours are not open), but reading periods as rows instead of per channel.
+        """
+        from resources import hours
+        from resources.models import Channel
+
+        at = at or timezone.now()
+        rows = (
+            Channel.objects.filter(resource__in=self.order_by().values("pk"))
+            .filter(Q(is_24_7=True) | Q(opening_periods__isnull=False))
+            .order_by()
+            .values_list(
+                "resource_id",
+                "pk",
+                "is_24_7",
+                "timezone",
+                "resource__timezone",
+                "opening_periods__weekday",
+                "opening_periods__opens",
+                "opening_periods__closes",
+            )
+        )
+        open_ids: set[int] = set()
+        channels: dict[int, tuple[int, str, list[hours.Period]]] = {}
+        for resource_id, channel_id, always, zone, resource_zone, day, opens, closes in rows:
+            if always:
+                open_ids.add(resource_id)
+                continue
+            entry = channels.setdefault(channel_id, (resource_id, zone or resource_zone, []))
+            entry[2].append(hours.Period(day, opens, closes))
+        for resource_id, zone_name, periods in channels.values():
+            tz = hours.zone(zone_name)
+            if resource_id not in open_ids and tz and hours.is_open(periods, at, tz):
+                open_ids.add(resource_id)
+        return open_ids
+
+    def for_listing(self):
+        """What a list of entries shows: channels in order and languages, in two queries."""
+        from resources.models import Channel
+
+        return self.prefetch_related(
+            models.Prefetch("channels", queryset=Channel.objects.order_by("order", "pk")),
+            "languages",
+        )
 
 
 def language_matches(code: str) -> Q:
@@ -268,6 +319,9 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:resource", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         from resources.validation import validate_resource

@@ -1,0 +1,75 @@
+"""Links people tap: tel:, sms:, WhatsApp, chat, email — built from the numbers as published.
+
+A dial string is never given a country prefix: `116 123` becomes `tel:116123`, not
+`tel:+44116123` (which does not connect). When curators recorded the full E.164 form it is
+used, because it also works from a foreign SIM; otherwise the leading dialable part of the
+published string is used (`988 then press 1` → `tel:988`), with vanity letters turned into
+their keypad digits (`1-855-BLINE99` → `tel:18552546399`).
+"""
+
+import re
+
+from django.urls import NoReverseMatch, reverse
+from phonenumbers import convert_alpha_characters_in_number
+
+# The dialable head of a published string: digits, separators and CAPITAL vanity letters.
+DIALABLE = re.compile(r"^\s*(\+?[0-9A-Z][0-9A-Z \-.()/]*)")
+WEB = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def dial_digits(value: str, e164: str = "") -> str:
+    """What goes after `tel:`: the E.164 form if known, else the published digits."""
+    if e164:
+        return e164
+    match = DIALABLE.match(value or "")
+    if not match:
+        return ""
+    head = convert_alpha_characters_in_number(match[1])
+    digits = re.sub(r"[^0-9]", "", head)
+    if not digits:
+        return ""
+    return f"+{digits}" if head.lstrip().startswith("+") else digits
+
+
+def tel_uri(value: str, e164: str = "") -> str:
+    digits = dial_digits(value, e164)
+    return f"tel:{digits}" if digits else ""
+
+
+def whatsapp_uri(value: str, e164: str = "") -> str:
+    """https://wa.me/<international number without +>; only possible with the full number."""
+    if WEB.match(value or ""):
+        return value
+    digits = dial_digits(value, e164)
+    if not digits.startswith("+"):
+        return ""
+    return f"https://wa.me/{digits[1:]}"
+
+
+def channel_uri(channel) -> str:
+    """The link for one channel, or "" when there is nothing safe to link to."""
+    kind, value, e164 = channel.kind, channel.value, channel.e164
+    if kind == "voice":
+        return tel_uri(value, e164)
+    if kind == "sms":
+        digits = dial_digits(value, e164)
+        return f"sms:{digits}" if digits else ""
+    if kind == "whatsapp":
+        return whatsapp_uri(value, e164)
+    if kind == "email":
+        return f"mailto:{value.strip()}" if "@" in value else ""
+    if kind in ("chat", "web", "video_relay", "in_person") and WEB.match(value or ""):
+        return value
+    if kind == "video_relay":
+        return tel_uri(value, e164)
+    return ""
+
+
+def concierge_url() -> str:
+    """The concierge inquiry form, or its path while the intake branch is not merged yet."""
+    try:
+        return reverse("concierge:inquiry")
+    except NoReverseMatch:
+        from django.utils.translation import get_language
+
+        return f"/{get_language()}/concierge/"
