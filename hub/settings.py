@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the body and 304 answers to If-None-Match, for every response (performance).
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "hub.middleware.SecurityHeadersMiddleware",
     # LocaleMiddleware only reads the URL prefix and Accept-Language, never the
@@ -295,3 +297,18 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Performance: page cache and benchmark -------------------------------------------
+# Rendered public pages are kept in the shared cache only when there is one (REDIS_URL):
+# a save in one worker must make every worker's copy stale. See resources/caching.py.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
+# Length of a cache time bucket; "open now" badges are never older than this.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# /<lang>/bench/floor/: a trivial view through the whole middleware stack, for bench/run only.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Search matches names by trigram word similarity >= 0.3 through the indexed `<%`
+    # operator, whose threshold is this setting (resources/search.py, migration 0003).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.3"
+    )

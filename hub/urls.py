@@ -38,3 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("concierge.urls")),
     prefix_default_language=True,
 )
+
+if settings.BENCH_FLOOR:
+    # bench/run's floor: a trivial view behind the same middleware and language prefix.
+    urlpatterns += i18n_patterns(path("bench/floor/", views.bench_floor, name="bench_floor"))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from resources import links
+from resources.caching import public_page
 from resources.filters import ResourceFilterSet, SearchFilterSet
 from resources.forms import CountryFindForm, ProblemReportForm, TourForm
 from resources.jsonld import resource_json_ld
@@ -101,6 +102,7 @@ def likely_countries(request: HttpRequest, known: set[str]) -> list[str]:
     return found[:3]
 
 
+@public_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     covered = covered_countries()
@@ -147,6 +149,7 @@ def _paginate(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@public_page
 @require_safe
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.lower():
@@ -185,6 +188,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def language_detail(request: HttpRequest, code: str) -> HttpResponse:
     matches = list(Language.objects.filter(language_matches(code)))
@@ -237,6 +241,7 @@ def _entry_queryset():
     )
 
 
+@public_page
 @require_safe
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = get_object_or_404(_entry_queryset(), slug=slug)
@@ -293,6 +298,7 @@ def problem_report_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "resources/problem_report_thanks.html", context)
 
 
+@public_page
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     filterset = SearchFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
@@ -317,6 +323,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def tour(request: HttpRequest) -> HttpResponse:
     choices = [(c["code"], c["name"]) for c in covered_countries()]
