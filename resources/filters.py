@@ -1,5 +1,7 @@
 """The directory's filters and sort orders, as plain GET forms that work without JavaScript."""
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import (
@@ -21,6 +23,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from resources import search
 from resources.models import Audience, Channel, Country, Language, Resource, Topic
+from resources.search import normalize
 
 # Sections of a country page, in this order: crisis lines first, then the rest by type.
 TYPE_ORDER = [
@@ -79,12 +82,8 @@ class ResourceFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label=_("Type"), choices=Resource.Type.choices, empty_label=_("Any type")
     )
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name="topics",
-        to_field_name="slug",
-        queryset=Topic.objects.order_by("order", "slug"),
-        empty_label=_("Any topic"),
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"), field_name="topics__slug", empty_label=_("Any topic")
     )
     contact = django_filters.ChoiceFilter(
         label=_("Contact method"),
@@ -92,22 +91,14 @@ class ResourceFilterSet(django_filters.FilterSet):
         method="filter_contact",
         empty_label=_("Any way"),
     )
-    language = django_filters.ModelChoiceFilter(
-        label=_("Language spoken"),
-        to_field_name="code",
-        queryset=Language.objects.order_by("label", "code"),
-        method="filter_language",
-        empty_label=_("Any language"),
+    language = django_filters.ChoiceFilter(
+        label=_("Language spoken"), method="filter_language", empty_label=_("Any language")
     )
     cost = django_filters.ChoiceFilter(
         label=_("Cost"), choices=Resource.Cost.choices, empty_label=_("Any cost")
     )
-    audience = django_filters.ModelChoiceFilter(
-        label=_("For"),
-        field_name="audiences",
-        to_field_name="slug",
-        queryset=Audience.objects.order_by("order", "slug"),
-        empty_label=_("Anyone"),
+    audience = django_filters.ChoiceFilter(
+        label=_("For"), field_name="audiences__slug", empty_label=_("Anyone")
     )
     delivery = django_filters.ChoiceFilter(
         label=_("Delivery"),
@@ -127,10 +118,15 @@ class ResourceFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = FilterForm
 
+    term_filters = ("topic", "audience", "language")
+
     def __init__(self, *args, at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.at = at or timezone.now()
         self._open_ids: set[int] | None = None
+        terms = TermChoices()
+        for name in self.term_filters:
+            self.filters[name].extra["choices"] = terms.lazy(name)
 
     def open_ids(self, queryset=None) -> set[int]:
         """Entries open now; computed once per request, on the first queryset that needs it."""
@@ -151,7 +147,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         return queryset.with_channel(value)
 
     def filter_language(self, queryset, name, value):
-        return queryset.speaking(value.code)
+        return queryset.speaking(value)
 
     def filter_delivery(self, queryset, name, value):
         return queryset.filter(**{DELIVERY_FIELDS[value]: True})
@@ -206,25 +202,99 @@ class ResourceFilterSet(django_filters.FilterSet):
         return ["-has_24_7", "-is_open", "-for_music", "sort_name"]
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Countries the directory covers, by their name in the active language."""
-    codes = Country.objects.values_list("code", flat=True)
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+class TermChoices:
+    """Choices of the filters backed by tables, read in one query when first needed.
+
+    Callable choices are only evaluated when the form is shown or a value is checked, so a
+    FilterSet used just for ordering costs nothing. Forms deep-copy their fields; the
+    callables are shared, not copied, so all fields still share the one query.
+    """
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, list[tuple[str, str]]] | None = None
+
+    def get(self, kind: str) -> list[tuple[str, str]]:
+        if self.loaded is None:
+            self.loaded = term_choices()
+        return self.loaded.get(kind, [])
+
+    def lazy(self, kind: str):
+        return _Lazy(partial(self.get, kind))
+
+
+class _Lazy:
+    def __init__(self, function) -> None:
+        self.function = function
+
+    def __call__(self):
+        return self.function()
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def term_choices() -> dict[str, list[tuple[str, str]]]:
+    """Topics, audiences, languages and covered countries for the filters, in one query.
+
+    Labels are in the active language, falling back to English like the entries themselves.
+    """
+    language = get_language() or "en"
+    current = build_localized_fieldname("label", language)
+    text = CharField()
+    columns = ("t_kind", "t_key", "t_label", "t_fallback", "t_order")
+
+    # Every part selects the same aliases, so UNION ALL lines the columns up.
+    def rows(queryset, kind: str, key, label, fallback, order):
+        return (
+            queryset.order_by()
+            .annotate(
+                t_kind=Value(kind, output_field=text),
+                t_key=key,
+                t_label=label,
+                t_fallback=fallback,
+                t_order=order,
+            )
+            .values_list(*columns)
+        )
+
+    blank = Value("", output_field=text)
+    combined = rows(Topic.objects, "topic", F("slug"), F(current), F("label_en"), F("order")).union(
+        rows(Audience.objects, "audience", F("slug"), F(current), F("label_en"), F("order")),
+        rows(
+            Language.objects,
+            "language",
+            F("code"),
+            F(current),
+            F("label_en"),
+            Value(0, output_field=IntegerField()),
+        ),
+        rows(Country.objects, "country", F("code"), blank, blank, Value(0)),
+        all=True,
+    )
+    found: dict[str, list[tuple]] = {}
+    for kind, key, label, fallback, order in combined:
+        name = countries.name(key) if kind == "country" else (label or fallback or key)
+        found.setdefault(kind, []).append((order, normalize(name), key, name))
+    return {
+        kind: [(key, name) for _order, _sort, key, name in sorted(items)]
+        for kind, items in found.items()
+    }
 
 
 class SearchFilterSet(ResourceFilterSet):
     """The same filters over the whole directory, plus words and a country; one ranked list."""
 
     grouped = False
+    term_filters = ("topic", "audience", "language", "country")
 
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
+        label=_("Search"),
+        method="filter_search",
+        max_length=search.MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"),
-        choices=country_choices,
-        method="filter_country",
-        empty_label=_("Any country"),
+        label=_("Country"), method="filter_country", empty_label=_("Any country")
     )
 
     class Meta(ResourceFilterSet.Meta):

@@ -12,23 +12,40 @@ import re
 from django.urls import NoReverseMatch, reverse
 from phonenumbers import convert_alpha_characters_in_number
 
-# The dialable head of a published string: digits, separators and CAPITAL vanity letters.
-DIALABLE = re.compile(r"^\s*(\+?[0-9A-Z][0-9A-Z \-.()/]*)")
+# The dialable head of a published string: digits and separators ("116 123", "988 then
+# press 1" → 988, "*4141"), then vanity letters only when glued to it ("1-855-BLINE99").
+# A capitalised word after a space ("0508 MUSICHELP") may be a vanity number whose length we
+# cannot know, so it gets no link at all rather than a wrong one.
+DIGITS_HEAD = re.compile(r"\s*([+*]?[0-9][0-9 \-.()/]*)")
+VANITY_TAIL = re.compile(r"[A-Z][A-Z0-9-]*")
+SPACED_VANITY = re.compile(r"\s*[A-Z]{2}")
 WEB = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def dialable_head(value: str) -> str:
+    match = DIGITS_HEAD.match(value or "")
+    if not match:
+        return ""
+    head = match[1]
+    vanity = VANITY_TAIL.match(value, match.end())
+    if vanity and head[-1] in "0123456789-":
+        head += convert_alpha_characters_in_number(vanity[0])
+    elif SPACED_VANITY.match(value, match.end()):
+        return ""
+    if head.startswith("+"):
+        head = head.replace("(0)", "")  # "+44 (0)20 …": the trunk 0 is not dialled from abroad
+    return head
 
 
 def dial_digits(value: str, e164: str = "") -> str:
     """What goes after `tel:`: the E.164 form if known, else the published digits."""
     if e164:
         return e164
-    match = DIALABLE.match(value or "")
-    if not match:
+    head = dialable_head(value)
+    digits = re.sub(r"[^0-9*]", "", head)
+    if not digits.strip("*"):
         return ""
-    head = convert_alpha_characters_in_number(match[1])
-    digits = re.sub(r"[^0-9]", "", head)
-    if not digits:
-        return ""
-    return f"+{digits}" if head.lstrip().startswith("+") else digits
+    return f"+{digits}" if head.startswith("+") else digits
 
 
 def tel_uri(value: str, e164: str = "") -> str:

@@ -15,7 +15,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Lower
 from modeltranslation.utils import build_localized_fieldname
 
@@ -55,10 +55,12 @@ class ConcatWords(Func):
 
     function = "concat_ws"
     template = "%(function)s(' ', %(expressions)s)"
+    output_field = TextField()
 
 
 class Unaccent(Func):
     function = "unaccent"
+    output_field = TextField()
 
 
 def _folded(expression):

@@ -26,6 +26,20 @@ class HubSitemap(Sitemap):
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.SITE_URL).netloc
 
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        """x-default is the English page, as in the pages' own hreflang links.
+
+        Django strips the default language's prefix for x-default, which suits sites
+        without `prefix_default_language`; here every URL has a language prefix.
+        """
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            by_language = {alt["lang_code"]: alt for alt in url["alternates"]}
+            if "x-default" in by_language and settings.LANGUAGE_CODE in by_language:
+                english = by_language[settings.LANGUAGE_CODE]["location"]
+                by_language["x-default"]["location"] = english
+        return urls
+
 
 class PagesSitemap(HubSitemap):
     priority = 1.0

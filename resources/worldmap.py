@@ -10,6 +10,7 @@ and write relative path commands. Countries too small for 1:110m (Singapore, Hon
 come from the 1:50m file as a single point for a marker.
 """
 
+import itertools
 import json
 import math
 from functools import cache
@@ -93,10 +94,60 @@ def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[
 
 
 def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[int, int]]:
+    return _round(_ring_lonlat(indices, arcs))
+
+
+def _ring_lonlat(indices: list[int], arcs: list[list[tuple[float, float]]]):
     points: list[tuple[float, float]] = []
     for index in indices:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points.extend(arc if not points else arc[1:])
+    return points
+
+
+def crosses_antimeridian(points: list[tuple[float, float]]) -> bool:
+    return any(abs(b[0] - a[0]) > 180 for a, b in itertools.pairwise(points))
+
+
+def _clip(points, keep, boundary: float):
+    """Sutherland–Hodgman against the meridian `boundary`, keeping points where keep(lon)."""
+    out: list[tuple[float, float]] = []
+    for i, current in enumerate(points):
+        previous = points[i - 1]
+        if keep(current[0]):
+            if not keep(previous[0]):
+                out.append(_cross(previous, current, boundary))
+            out.append(current)
+        elif keep(previous[0]):
+            out.append(_cross(previous, current, boundary))
+    return out
+
+
+def _cross(a, b, lon: float) -> tuple[float, float]:
+    t = (lon - a[0]) / (b[0] - a[0])
+    return lon, a[1] + t * (b[1] - a[1])
+
+
+def split_at_antimeridian(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring that wraps from +180 to -180 as one or two rings inside [-180, 180]."""
+    unwrapped = [points[0]]
+    for lon, lat in points[1:]:
+        previous = unwrapped[-1][0]
+        while lon - previous > 180:
+            lon -= 360
+        while previous - lon > 180:
+            lon += 360
+        unwrapped.append((lon, lat))
+    parts = []
+    for shift in (-360, 0, 360):
+        shifted = [(lon + shift, lat) for lon, lat in unwrapped]
+        part = _clip(_clip(shifted, lambda x: x <= 180, 180), lambda x: x >= -180, -180)
+        if len(part) >= 3:
+            parts.append(part)
+    return parts
+
+
+def _round(points) -> list[tuple[int, int]]:
     rounded: list[tuple[int, int]] = []
     for x, y in points:
         point = (round(x), round(y))
@@ -144,19 +195,27 @@ def alpha2(numeric: str | None) -> str:
 
 def build_world_map(countries_110m: dict, countries_50m: dict | None = None) -> dict:
     """The map data: `countries` {alpha-2: path}, `points` {alpha-2: [x, y]}, `other` paths."""
-    projected = [[to_view(lon, lat) for lon, lat in arc] for arc in decode_arcs(countries_110m)]
+    lonlat = decode_arcs(countries_110m)
+    projected = [[to_view(lon, lat) for lon, lat in arc] for arc in lonlat]
     arcs = [simplify(arc, TOLERANCE) for arc in projected]
     shapes: dict[str, str] = {}
     other: list[str] = []
     for geometry in countries_110m["objects"]["countries"]["geometries"]:
         if geometry.get("id") == "010":  # Antarctica
             continue
-        rings = [
-            ring
-            for polygon in _polygons(geometry)
-            for ring in (_ring(indices, arcs) for indices in polygon)
-            if len(ring) >= 3 and _area(ring) >= MIN_RING_AREA
-        ]
+        rings = []
+        for polygon in _polygons(geometry):
+            for indices in polygon:
+                raw = _ring_lonlat(indices, lonlat)
+                if crosses_antimeridian(raw):
+                    # Cut where it wraps (Russia's Chukotka, Fiji), then simplify the pieces.
+                    pieces = [
+                        _round(simplify([to_view(*p) for p in part], TOLERANCE))
+                        for part in split_at_antimeridian(raw)
+                    ]
+                else:
+                    pieces = [_ring(indices, arcs)]
+                rings += [r for r in pieces if len(r) >= 3 and _area(r) >= MIN_RING_AREA]
         if not rings:
             continue
         code = alpha2(geometry.get("id"))
