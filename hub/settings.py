@@ -307,8 +307,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # /<lang>/bench/floor/: a trivial view through the whole middleware stack, for bench/run only.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Search matches names by trigram word similarity >= 0.3 through the indexed `<%`
-    # operator, whose threshold is this setting (resources/search.py, migration 0003).
+    # jit=off: compiling a plan costs more than running the short queries of a web page.
+    # Search matches names by trigram word similarity through the indexed `%>` operator,
+    # whose threshold is this setting (resources/search.TRIGRAM_THRESHOLD, migration 0003).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.3"
+        "-c jit=off -c pg_trgm.word_similarity_threshold=0.6"
     )

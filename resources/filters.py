@@ -4,6 +4,7 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
-from resources import search
+from resources import search, sql
 from resources.models import Audience, Channel, Country, Language, Resource, Topic
 from resources.search import normalize
 
@@ -155,6 +156,8 @@ class ResourceFilterSet(django_filters.FilterSet):
     def filter_open_now(self, queryset, name, value):
         if not value:
             return queryset
+        if connection.vendor == "postgresql":
+            return queryset.filter(sql.open_now(self.at))
         return queryset.filter(pk__in=self.open_ids(queryset))
 
     def filter_queryset(self, queryset):
@@ -166,9 +169,12 @@ class ResourceFilterSet(django_filters.FilterSet):
         return data.get("sort") or "recommended"
 
     def order(self, queryset):
-        open_ids = self.open_ids(queryset)
+        if connection.vendor == "postgresql":
+            is_open = sql.open_now_flag(self.at)  # per listed row, in the database
+        else:
+            is_open = Case(When(pk__in=list(self.open_ids(queryset)), then=True), default=False)
         queryset = queryset.annotate(
-            is_open=Case(When(pk__in=list(open_ids), then=Value(1)), default=Value(0)),
+            is_open=is_open,
             has_24_7=Exists(Channel.objects.filter(resource=OuterRef("pk"), is_24_7=True)),
             type_rank=Case(
                 *(When(type=kind, then=Value(rank)) for rank, kind in enumerate(TYPE_ORDER)),

@@ -145,6 +145,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def open_on(page) -> set[int]:
+    """The listed entries open now: FilterSet.order() annotated each one with `is_open`."""
+    return {resource.pk for resource in page.object_list if resource.is_open}
+
+
 def _paginate(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -169,7 +174,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "numbers": numbers,
         "filter": filterset,
         "page_obj": page,
-        "open_ids": filterset.open_ids(),
+        "open_ids": open_on(page),
         "concierge_url": links.concierge_url(),
         "page_description": _(
             "Emergency numbers, crisis lines and mental-health support in %(country)s, "
@@ -214,7 +219,7 @@ def language_detail(request: HttpRequest, code: str) -> HttpResponse:
         "language": language,
         "code": code,
         "page_obj": page,
-        "open_ids": filterset.open_ids(),
+        "open_ids": open_on(page),
         "in_countries": [(c, countries.name(c)) for c in in_countries],
         "selected_country": country,
         "concierge_url": links.concierge_url(),
@@ -310,7 +315,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if filterset.is_filtered:
         page = _paginate(request, filterset.qs.for_listing())
-        context["open_ids"] = filterset.open_ids()
+        context["open_ids"] = open_on(page)
         if not page.object_list:
             context["international"] = international_lines()
     context["page_obj"] = page

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,10 @@ class ResourceQuerySet(models.QuerySet):
     def for_country(self, code: str):
         """Entries for a country: its own, those serving it, and international ones serving all."""
         code = code.upper()
+        if connections[self.db].vendor == "postgresql":
+            from resources import sql
+
+            return self.filter(sql.for_country(code))
         served = Resource.countries_served.through.objects.filter(resource=OuterRef("pk"))
         return self.filter(
             Q(country_id=code)
@@ -300,6 +304,17 @@ class Resource(models.Model):
         indexes = [
             models.Index(fields=["country", "publication", "type"]),
             models.Index(fields=["next_review_due"]),
+            # Public listings: a country's entries (with those serving it and international
+            # ones, OR-ed by PostgreSQL from these and the primary key). Search indexes are
+            # expressions, in migration 0003.
+            models.Index(
+                fields=["country", "type"],
+                condition=Q(publication="published") & ~Q(status__in=["inactive", "defunct"]),
+                name="resource_public_country",
+            ),
+            models.Index(
+                fields=["id"], condition=Q(is_international=True), name="resource_international"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
