@@ -260,7 +260,7 @@ class Server:
                 with urllib.request.urlopen(self.url("/healthz/"), timeout=2) as response:
                     if response.status == 200:
                         return self
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while the workers start
                 time.sleep(0.5)
         self.__exit__()
         sys.exit("gunicorn did not answer /healthz/ within 60 s")
@@ -380,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
         country = next((r for r in rows if r.page == "country"), None)
         if country and country.gzip_bytes:
             print(f"Country page HTML + CSS, gzip: {(country.gzip_bytes + css) / 1024:.1f} KB")
+        static = output["probe"]["static"]
+        encoding = static["content_encoding"] or "-"
+        print(f"Static: {static['url']} -> {static['status']}, Cache-Control: "
+              f"{static['cache_control']}; Content-Encoding: {encoding}")  # fmt: skip
+        print(f"Page headers ({rows[-1].page}): Cache-Control: "
+              f"{output['probe'][rows[-1].url]['cache_control']}; "
+              f"ETag: {'yes' if output['probe'][rows[-1].url]['etag'] else 'no'}")  # fmt: skip
         output["pages"] = {
             row.page: {"url": row.url, "rps": row.rps, "p50_ms": row.p50, "p99_ms": row.p99,
                        "ratio": row.ratio, "queries": row.queries,

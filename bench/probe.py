@@ -4,7 +4,8 @@ Run by bench/run with the benchmark's environment (DATABASE_URL, production sett
 
     python bench/probe.py count                  synthetic entries in the database
     python bench/probe.py targets                JSON: the pages to benchmark
-    python bench/probe.py measure URL...         JSON: queries, status and sizes per page
+    python bench/probe.py measure URL...         JSON: queries, status and sizes per page,
+                                                 and the stylesheet's caching headers
     python bench/probe.py profile URL [N]        pyinstrument profile of N renders of URL
 
 `measure` renders each page once to warm up, then once more through Django's test client
@@ -103,6 +104,21 @@ def measure(urls: list[str]) -> dict:
     return results
 
 
+def static_headers() -> dict:
+    """How WhiteNoise serves the stylesheet: hashed name, far-future caching, compressed."""
+    from django.templatetags.static import static
+
+    url = static("css/site.css")
+    response = Client().get(url, HTTP_ACCEPT_ENCODING="gzip, br", secure=True)
+    return {
+        "url": url,
+        "status": response.status_code,
+        "cache_control": response.get("Cache-Control", ""),
+        "content_encoding": response.get("Content-Encoding", ""),
+        "vary": response.get("Vary", ""),
+    }
+
+
 def profile(url: str, times: int = 20) -> str:
     from pyinstrument import Profiler
 
@@ -123,7 +139,7 @@ def main(argv: list[str]) -> int:
     elif command == "targets":
         print(json.dumps(targets()))
     elif command == "measure":
-        print(json.dumps(measure(args)))
+        print(json.dumps({**measure(args), "static": static_headers()}))
     elif command == "profile" and args:
         print(profile(args[0], int(args[1]) if len(args) > 1 else 20))
     else:
