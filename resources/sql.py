@@ -90,3 +90,16 @@ def for_country(code: str) -> Q:
         | Q(EqualsAny(F("pk"), served))
         | (Q(is_international=True) & ~Exists(through.filter(resource=OuterRef("pk"))))
     )
+
+
+def speaking(languages) -> Q:
+    """Resource condition of `ResourceQuerySet.speaking()`: two id arrays, OR-ed on the key."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from resources.models import Channel, Resource
+
+    on_entry = Resource.languages.through.objects.filter(language__in=languages)
+    on_channel = Channel.languages.through.objects.filter(language__in=languages)
+    return Q(EqualsAny(F("pk"), ArraySubquery(on_entry.values("resource_id")))) | Q(
+        EqualsAny(F("pk"), ArraySubquery(on_channel.values("channel__resource_id")))
+    )

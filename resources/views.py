@@ -6,7 +6,8 @@ paginated and their channels and languages prefetched; "open now" is one query).
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,10 +79,17 @@ def international_lines():
 
 def covered_countries() -> list[dict]:
     """Countries in the directory, named in the active language, with their entry counts."""
-    published = Q(resources__publication=Resource.Publication.PUBLISHED) & ~Q(
-        resources__status__in=GONE
+    # A count per country from the public-listing index (a join with every entry took
+    # 700 ms at 100,000 entries).
+    per_country = (
+        Resource.objects.published()
+        .filter(country=OuterRef("pk"))
+        .order_by()
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    rows = Country.objects.annotate(entries=Count("resources", filter=published)).values_list(
+    rows = Country.objects.annotate(entries=Coalesce(Subquery(per_country), 0)).values_list(
         "code", "entries"
     )
     found = [{"code": code, "name": countries.name(code), "entries": n} for code, n in rows]

@@ -39,6 +39,10 @@ class ResourceQuerySet(models.QuerySet):
         from resources.models import Channel, Language
 
         languages = Language.objects.filter(language_matches(code))
+        if connections[self.db].vendor == "postgresql":
+            from resources import sql
+
+            return self.filter(sql.speaking(languages))
         return self.filter(
             Exists(
                 Resource.languages.through.objects.filter(
