@@ -288,14 +288,27 @@ def wrk(args, url: str, duration: int) -> WrkResult:
     return parse_wrk(out)
 
 
-def warm(server: Server, path: str) -> None:
+def warm(server: Server, path: str, times: int = 3) -> None:
     request = urllib.request.Request(server.url(path), headers=dict(h.split(": ") for h in HEADERS))
-    for _ in range(3):
+    for _ in range(times):
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             exc.read()
+
+
+def settle(server: Server, limit: float = 120.0) -> None:
+    """Wait until the workers have finished what wrk left queued (slow pages pile up)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            warm(server, "/en/bench/floor/", times=1)
+        except OSError:
+            continue
+        if time.monotonic() - started < 1.0:
+            return
 
 
 def benchmark(args, env: dict[str, str], targets: dict, pages: list[str]) -> list[PageRow]:
@@ -306,8 +319,10 @@ def benchmark(args, env: dict[str, str], targets: dict, pages: list[str]) -> lis
         for run in range(args.runs):
             say(f"run {run + 1} of {args.runs}: {', '.join(pages)} ({args.duration} s each)")
             for row in rows:
+                settle(server)
                 if args.warmup:
                     wrk(args, server.url(row.url), args.warmup)
+                    settle(server)
                 row.runs.append(wrk(args, server.url(row.url), args.duration))
     return rows
 
