@@ -1,10 +1,12 @@
 """Rendered public pages in the shared cache (Redis), and HTTP caching headers for them.
 
-A page is kept under a key made of: the directory's version number, the full URL with its
-query string, the active language (Django's cache-key helpers) and the current time bucket.
+A page is kept under a key made of the full URL with its query string, the active language
+and the current time bucket (and Accept-Language for the home page, which suggests countries
+from it), together with the directory's version number it was rendered under.
 
 - Version: any save or delete of an entry, a channel, its hours, an emergency number or a
-  country bumps the version (signals in `resources.apps`), so the next request renders anew.
+  country bumps the version (signals in `resources.apps`); a page stored under an older
+  version is not served, so the next request renders anew.
 - Time bucket: "open now" changes on the minute; pages are bucketed by `PAGE_CACHE_SECONDS`
   (60 by default) aligned to the clock, so a badge is never stale past the bucket's end.
   `max-age`/`s-maxage` run to the end of the bucket, so browsers and a CDN agree.
@@ -15,15 +17,17 @@ Without `REDIS_URL` there is no shared cache and pages are rendered every time (
 memory cache of each worker could not be invalidated by a save in another process).
 """
 
+import hashlib
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_cache_key, learn_cache_key, patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.translation import get_language
 
 VERSION_KEY = "directory:version"
 
@@ -85,35 +89,51 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Cache a public, anonymous page in the shared cache and say how long others may keep it."""
+def _page_key(request: HttpRequest, bucket: int, accept_language: bool) -> str:
+    parts = [get_language() or "", request.build_absolute_uri()]  # the full query string too
+    if accept_language:
+        parts.append(request.headers.get("Accept-Language", ""))
+    digest = hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"page.b{bucket}.{digest}"
+
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None, *, vary_on_accept_language: bool = False
+):
+    """Cache a public, anonymous page in the shared cache and say how long others may keep it.
+
+    A hit costs one round trip: the version and the page are read together (get_many), and
+    the page is stored with the version it was rendered under.
+    """
+    if view is None:
+        return partial(public_page, vary_on_accept_language=vary_on_accept_language)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         cacheable = request.method in ("GET", "HEAD") and _anonymous(request)
-        now = time.time()
-        bucket, remaining = _bucket(now)
+        bucket, remaining = _bucket(time.time())
         use_cache = cacheable and page_cache_enabled()
-        prefix = ""
         if use_cache:
-            prefix = f"page.v{directory_version()}.b{bucket}"
-            key = get_cache_key(request, prefix, "GET", cache)
-            if key is not None:
-                response = cache.get(key)
-                if response is not None:
-                    response["X-Page-Cache"] = "hit"
-                    return response
+            key = _page_key(request, bucket, vary_on_accept_language)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or directory_version()
+            stored = found.get(key)
+            if stored is not None and stored[0] == version:
+                response = stored[1]
+                response["X-Page-Cache"] = "hit"
+                return response
         response = view(request, *args, **kwargs)
         if not cacheable or not _storable(request, response):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         patch_cache_control(response, public=True, max_age=remaining, s_maxage=remaining)
-        if use_cache:
+        varies = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+        if use_cache and varies <= ({"accept-language"} if vary_on_accept_language else set()):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            key = learn_cache_key(request, response, remaining, prefix, cache)
+            set_response_etag(response)  # once, stored with the page
             response["X-Page-Cache"] = "miss"
-            cache.set(key, response, remaining)
+            cache.set(key, (version, response), remaining)
         return response
 
     return wrapper

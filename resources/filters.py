@@ -125,7 +125,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.at = at or timezone.now()
         self._open_ids: set[int] | None = None
-        terms = TermChoices()
+        terms = TermChoices(self.term_filters)
         for name in self.term_filters:
             self.filters[name].extra["choices"] = terms.lazy(name)
 
@@ -216,12 +216,13 @@ class TermChoices:
     callables are shared, not copied, so all fields still share the one query.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: tuple[str, ...] = ("topic", "audience", "language", "country")):
+        self.kinds = kinds
         self.loaded: dict[str, list[tuple[str, str]]] | None = None
 
     def get(self, kind: str) -> list[tuple[str, str]]:
         if self.loaded is None:
-            self.loaded = term_choices()
+            self.loaded = term_choices(self.kinds)
         return self.loaded.get(kind, [])
 
     def lazy(self, kind: str):
@@ -239,7 +240,9 @@ class _Lazy:
         return self
 
 
-def term_choices() -> dict[str, list[tuple[str, str]]]:
+def term_choices(
+    kinds: tuple[str, ...] = ("topic", "audience", "language", "country"),
+) -> dict[str, list[tuple[str, str]]]:
     """Topics, audiences, languages and covered countries for the filters, in one query.
 
     Labels are in the active language, falling back to English like the entries themselves.
@@ -264,9 +267,14 @@ def term_choices() -> dict[str, list[tuple[str, str]]]:
         )
 
     blank = Value("", output_field=text)
-    combined = rows(Topic.objects, "topic", F("slug"), F(current), F("label_en"), F("order")).union(
-        rows(Audience.objects, "audience", F("slug"), F(current), F("label_en"), F("order")),
-        rows(
+    parts = {
+        "topic": lambda: rows(
+            Topic.objects, "topic", F("slug"), F(current), F("label_en"), F("order")
+        ),
+        "audience": lambda: rows(
+            Audience.objects, "audience", F("slug"), F(current), F("label_en"), F("order")
+        ),
+        "language": lambda: rows(
             Language.objects,
             "language",
             F("code"),
@@ -274,9 +282,11 @@ def term_choices() -> dict[str, list[tuple[str, str]]]:
             F("label_en"),
             Value(0, output_field=IntegerField()),
         ),
-        rows(Country.objects, "country", F("code"), blank, blank, Value(0)),
-        all=True,
-    )
+        # Only where a country filter is shown: naming every country costs a few ms.
+        "country": lambda: rows(Country.objects, "country", F("code"), blank, blank, Value(0)),
+    }
+    first, *others = [parts[kind]() for kind in parts if kind in kinds]
+    combined = first.union(*others, all=True)
     found: dict[str, list[tuple]] = {}
     for kind, key, label, fallback, order in combined:
         name = countries.name(key) if kind == "country" else (label or fallback or key)

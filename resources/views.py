@@ -110,7 +110,7 @@ def likely_countries(request: HttpRequest, known: set[str]) -> list[str]:
     return found[:3]
 
 
-@public_page
+@public_page(vary_on_accept_language=True)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     covered = covered_countries()
