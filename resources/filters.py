@@ -139,7 +139,13 @@ class ResourceFilterSet(django_filters.FilterSet):
     @property
     def is_filtered(self) -> bool:
         data = self.form.cleaned_data if self.form.is_valid() else {}
-        return any(value for name, value in data.items() if name not in ("sort", "page"))
+        return any(value for name, value in data.items() if name != "sort")
+
+    @property
+    def has_other_filters(self) -> bool:
+        """Filters other than the search words are set (the search page opens its panel)."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(value for name, value in data.items() if name not in ("sort", "q"))
 
     def keep(self, queryset, name, value):
         return queryset  # sorting happens in order(), after every filter

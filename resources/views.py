@@ -6,8 +6,7 @@ paginated and their channels and languages prefetched; "open now" is one query).
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,93 +20,24 @@ from django_countries import countries
 
 from resources import links
 from resources.caching import public_page
+from resources.directory import (
+    GONE,
+    covered_countries,
+    emergency_context,
+    emergency_for,
+    international_lines,
+    likely_countries,
+    tour_cards,
+)
 from resources.filters import ResourceFilterSet, SearchFilterSet
 from resources.forms import CountryFindForm, ProblemReportForm, TourForm
 from resources.jsonld import resource_json_ld
-from resources.models import Channel, Country, EmergencyNumber, Language, Resource
+from resources.models import Channel, Language, Resource
 from resources.models.resources import language_matches
 from resources.search import normalize
 from resources.worldmap import map_context
 
 PAGE_SIZE = 40
-GONE = (Resource.Status.INACTIVE, Resource.Status.DEFUNCT)
-
-
-def emergency_for(code: str) -> tuple[Country | None, list[EmergencyNumber]]:
-    """A country's emergency numbers (and the country) in one query when it has numbers."""
-    numbers = list(EmergencyNumber.objects.filter(country_id=code).select_related("country"))
-    country = numbers[0].country if numbers else Country.objects.filter(code=code).first()
-    return country, numbers
-
-
-def grouped_numbers(numbers: list[EmergencyNumber]) -> list[dict]:
-    """One entry per distinct dial string, with every kind it serves ("112: general, police")."""
-    grouped: dict[str, dict] = {}
-    for number in numbers:
-        entry = grouped.setdefault(
-            number.number,
-            {
-                "number": number.number,
-                "uri": links.tel_uri(number.number),
-                "kinds": [],
-                "notes": [],
-            },
-        )
-        entry["kinds"].append(number.get_kind_display())
-        if number.notes:
-            entry["notes"].append(number.notes)
-    return list(grouped.values())
-
-
-def emergency_context(code: str, numbers: list[EmergencyNumber]) -> dict:
-    """What the emergency bar in base.html shows for the country in context."""
-    return {
-        "emergency_code": code,
-        "emergency_country_name": countries.name(code),
-        "emergency_numbers": grouped_numbers(numbers),
-        "emergency_sources": list(
-            dict.fromkeys(
-                url for n in numbers for url in [n.source_url, *n.additional_sources] if url
-            )
-        ),
-    }
-
-
-def international_lines():
-    return Resource.objects.published().international().for_listing().order_by("name_en")[:10]
-
-
-def covered_countries() -> list[dict]:
-    """Countries in the directory, named in the active language, with their entry counts."""
-    # A count per country from the public-listing index (a join with every entry took
-    # 700 ms at 100,000 entries).
-    per_country = (
-        Resource.objects.published()
-        .filter(country=OuterRef("pk"))
-        .order_by()
-        .values("country")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = Country.objects.annotate(entries=Coalesce(Subquery(per_country), 0)).values_list(
-        "code", "entries"
-    )
-    found = [{"code": code, "name": countries.name(code), "entries": n} for code, n in rows]
-    return sorted(found, key=lambda c: normalize(c["name"]))
-
-
-def likely_countries(request: HttpRequest, known: set[str]) -> list[str]:
-    """Regions named in Accept-Language (en-GB → GB), best first, that the directory covers."""
-    from django.utils.translation.trans_real import parse_accept_lang_header
-
-    found: list[str] = []
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:500]
-    for tag, _quality in parse_accept_lang_header(header):
-        for subtag in tag.split("-")[1:]:
-            code = subtag.upper()
-            if len(code) == 2 and code.isalpha() and code in known and code not in found:
-                found.append(code)
-    return found[:3]
 
 
 @public_page(vary_on_accept_language=True)
@@ -298,7 +228,11 @@ def problem_report(request: HttpRequest, slug: str) -> HttpResponse:
         _country, numbers = emergency_for(resource.country_id)
         context.update(emergency_context(resource.country_id, numbers))
     status = 400 if form.is_bound else 200
-    return render(request, "resources/problem_report.html", context, status=status)
+    response = render(request, "resources/problem_report.html", context, status=status)
+    # With the site-wide "no-referrer", browsers send `Origin: null` on form posts and
+    # Django's CSRF check refuses them; same-origin keeps the origin for our own forms only.
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @require_safe
@@ -360,40 +294,11 @@ def tour(request: HttpRequest) -> HttpResponse:
     return render(request, "resources/tour.html", context, status=400 if form.errors else 200)
 
 
-def tour_cards(codes: list[str]) -> list[dict]:
-    """Per country: emergency numbers and lines with a 24/7 phone channel (4 queries)."""
-    numbers: dict[str, list] = {code: [] for code in codes}
-    notes: dict[str, str] = {}
-    for number in EmergencyNumber.objects.filter(country_id__in=codes).select_related("country"):
-        numbers[number.country_id].append(number)
-        notes[number.country_id] = number.country.emergency_notes
-    always = Channel.objects.filter(is_24_7=True, kind__in=Channel.DIALLED).order_by("order", "pk")
-    lines: dict[str, list] = {code: [] for code in codes}
-    for resource in (
-        Resource.objects.published()
-        .filter(country_id__in=codes, type__in=[Resource.Type.CRISIS_LINE, Resource.Type.HELPLINE])
-        .filter(Exists(always.filter(resource=OuterRef("pk"))))
-        .prefetch_related(Prefetch("channels", queryset=always, to_attr="always_channels"))
-        .order_by("type", "name_en")
-    ):
-        lines[resource.country_id].append(resource)
-    return [
-        {
-            "code": code,
-            "name": countries.name(code),
-            "numbers": numbers[code],
-            "notes": notes.get(code, ""),
-            "lines": lines[code],
-        }
-        for code in codes
-    ]
-
-
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_PATH}",
+        # The admin's path is configurable so that it is not advertised: not listed here.
         *(f"Disallow: /{code}/search/" for code in settings.LANGUAGE_CODES),
         *(f"Disallow: /{code}/resources/*/report/" for code in settings.LANGUAGE_CODES),
         "Allow: /",

@@ -1,6 +1,7 @@
 """Template helpers for the public directory: links, hours, headings and structured data."""
 
 import json
+import re
 from datetime import datetime
 
 from django import template
@@ -95,8 +96,9 @@ def untranslated(obj, field: str) -> bool:
 
 @register.simple_tag
 def lang_attr(obj, field: str) -> str:
-    """` lang="en"` on text shown in English fallback, so screen readers pronounce it right."""
-    return mark_safe(' lang="en"') if untranslated(obj, field) else ""
+    """` lang="en" dir="ltr"` on text shown in English fallback: screen readers pronounce it
+    as English, and on right-to-left pages its punctuation stays where it belongs."""
+    return mark_safe(' lang="en" dir="ltr"') if untranslated(obj, field) else ""
 
 
 @register.filter
@@ -135,6 +137,25 @@ def local_time(zone_name: str) -> str:
     if tz is None:
         return ""
     return f"{timezone.now().astimezone(tz):%H:%M}"
+
+
+# Remarks the seed import left in public channel notes about our own number checks
+# ("Short code; recognised by phonenumbers short-number metadata.") mean nothing to a visitor.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@register.filter
+def public_note(text: str) -> str:
+    """A channel note without the sentences about the phonenumbers library."""
+    sentences = SENTENCE_END.split((text or "").strip())
+    return " ".join(s for s in sentences if "phonenumbers" not in s.lower()).strip()
+
+
+@register.filter
+def delivery_labels(resource) -> list[str]:
+    from resources.filters import DELIVERY_CHOICES
+
+    return [str(label) for value, label in DELIVERY_CHOICES if value in resource.delivery]
 
 
 @register.filter

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 
 LANGUAGES = settings.LANGUAGE_CODES
+# The home page lists the countries the directory covers, so it reads the database.
+pytestmark = pytest.mark.django_db
 
 # A string of the shared layout and its translation must differ in every language but English.
 KNOWN_STRING = "Skip to main content"

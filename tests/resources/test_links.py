@@ -70,3 +70,17 @@ def test_concierge_url_falls_back_to_the_path_until_the_intake_form_exists():
         except NoReverseMatch:
             expected = "/ja/concierge/"
         assert concierge_url() == expected
+
+
+def test_public_note_drops_remarks_about_our_own_number_checks():
+    from resources.templatetags.directory import public_note
+
+    assert (
+        public_note(
+            "Free from landlines and mobiles incl. pay-as-you-go. "
+            "Short code; recognised by phonenumbers short-number metadata."
+        )
+        == "Free from landlines and mobiles incl. pay-as-you-go."
+    )
+    assert public_note("Short/national code not listed in phonenumbers metadata.") == ""
+    assert public_note("Text 988; for Spanish text AYUDA.") == "Text 988; for Spanish text AYUDA."

@@ -125,7 +125,7 @@ def test_not_yet_translated_note_and_english_fallback(client, directory):
             "English."
         )
     assert note in html
-    assert '<p class="lead" lang="en">Round-the-clock confidential listening' in html
+    assert '<p class="lead" lang="en" dir="ltr">Round-the-clock confidential listening' in html
     # German has its own description: no English fallback for it.
     german = client.get(entry_url("gb-samaritans", "de")).content.decode()
     assert '<p class="lead">Vertrauliches Zuhören rund um die Uhr.</p>' in german

@@ -71,3 +71,36 @@ def test_search_and_tour_over_the_seed(client):
     assert response.status_code == 200
     assert queries <= MAX_QUERIES
     assert response.content.decode().count('class="tour-card"') >= 40
+
+
+PAGE_TYPES = {
+    "home": "/en/",
+    "country (US, largest)": "/en/countries/us/",
+    "country, filtered": "/en/countries/us/?contact=voice&open_now=on&sort=open",
+    "country, nothing matches": "/en/countries/gb/?type=app",
+    "language": "/en/languages/es/",
+    "entry": "/en/resources/us-988-lifeline/",
+    "report a problem": "/en/resources/us-988-lifeline/report/",
+    "search": "/en/search/?q=samaritns",
+    "tour card (5 countries)": "/en/tour/?c=GB&c=DE&c=FR&c=US&c=JP",
+    "sitemap index": "/sitemap.xml",
+}
+
+
+@pytest.mark.django_db
+def test_page_weights_and_query_counts_table(client, capsys):
+    """The figures quoted in reports: pytest tests/resources/test_views_seed.py -s -k table"""
+    css = gzipped((settings.BASE_DIR / "static" / "css" / "site.css").read_bytes())
+    rows = []
+    for name, url in PAGE_TYPES.items():
+        response, queries = get(client, url)
+        assert response.status_code == 200, url
+        html = gzipped(response.content)
+        rows.append((name, url, queries, len(response.content), html, html + css))
+        assert queries <= MAX_QUERIES, (url, queries)
+    with capsys.disabled():
+        print(f"\n{'page':28} {'queries':>7} {'HTML':>8} {'HTML gz':>8} {'+CSS gz':>8}")
+        for name, _url, queries, raw, html, total in rows:
+            print(f"{name:28} {queries:>7} {raw:>8} {html:>8} {total:>8}")
+    country = next(row for row in rows if row[0].startswith("country (US"))
+    assert country[5] <= MAX_COUNTRY_PAGE_GZIP

@@ -85,7 +85,7 @@ def test_robots_txt(client, directory):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "User-agent: *" in text
-    assert f"Disallow: /{settings.ADMIN_PATH}" in text
+    assert settings.ADMIN_PATH not in text  # a configurable admin path is not advertised
     assert "Disallow: /en/search/" in text
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
 
@@ -115,3 +115,12 @@ def test_sitemap_index_and_sections_with_language_alternates(client, directory):
 def test_unknown_sitemap_section_is_404(client, directory):
     assert client.get("/sitemap-nope.xml").status_code == 404
     assert client.get("/sitemap-resources.xml?p=99").status_code == 404
+
+
+def test_reading_pages_sets_no_cookies_only_the_report_form_does(client, directory):
+    for name, kwargs, query in PAGES:
+        response = client.get(path_for(name, kwargs, "en") + query)
+        if name == "resources:report":
+            assert set(response.cookies) == {settings.CSRF_COOKIE_NAME}
+        else:
+            assert not response.cookies, name
