@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the body and 304 answers to If-None-Match, for every response (performance).
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "hub.middleware.SecurityHeadersMiddleware",
     # LocaleMiddleware only reads the URL prefix and Accept-Language, never the
@@ -412,3 +414,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 CONCIERGE_RETENTION_DAYS = env_int("CONCIERGE_RETENTION_DAYS", 365)
 # How long a staff member counts as "has this ticket open" after their last heartbeat.
 CONCIERGE_PRESENCE_SECONDS = env_int("CONCIERGE_PRESENCE_SECONDS", 90)
+
+# Performance: page cache and benchmark -------------------------------------------
+# Rendered public pages are kept in the shared cache only when there is one (REDIS_URL):
+# a save in one worker must make every worker's copy stale. See resources/caching.py.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
+# Length of a cache time bucket; "open now" badges are never older than this.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# /<lang>/bench/floor/: a trivial view through the whole middleware stack, for bench/run only.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # jit=off: compiling a plan costs more than running the short queries of a web page.
+    # Search matches names by trigram word similarity through the indexed `%>` operator,
+    # whose threshold is this setting (resources/search.TRIGRAM_THRESHOLD, migration 0003).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c pg_trgm.word_similarity_threshold=0.6"
+    )

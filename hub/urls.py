@@ -49,3 +49,6 @@ handler400 = "hub.errors.bad_request"
 handler403 = "hub.errors.permission_denied"
 handler404 = "hub.errors.page_not_found"
 handler500 = "hub.errors.server_error"
+if settings.BENCH_FLOOR:
+    # bench/run's floor: a trivial view behind the same middleware and language prefix.
+    urlpatterns += i18n_patterns(path("bench/floor/", views.bench_floor, name="bench_floor"))

@@ -27,3 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_safe
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: no database, no template, the whole middleware stack."""
+    return HttpResponse(b"ok\n", content_type="text/plain; charset=utf-8")

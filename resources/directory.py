@@ -1,7 +1,8 @@
 """What the public pages read: emergency numbers of the country in context, the countries
 the directory covers, international fallbacks and tour cards (fixed query counts)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django_countries import countries
 
@@ -58,10 +59,17 @@ def international_lines():
 
 def covered_countries() -> list[dict]:
     """Countries in the directory, named in the active language, with their entry counts."""
-    published = Q(resources__publication=Resource.Publication.PUBLISHED) & ~Q(
-        resources__status__in=GONE
+    # A count per country from the public-listing index (a join with every entry took
+    # 700 ms at 100,000 entries).
+    per_country = (
+        Resource.objects.published()
+        .filter(country=OuterRef("pk"))
+        .order_by()
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    rows = Country.objects.annotate(entries=Count("resources", filter=published)).values_list(
+    rows = Country.objects.annotate(entries=Coalesce(Subquery(per_country), 0)).values_list(
         "code", "entries"
     )
     found = [{"code": code, "name": countries.name(code), "entries": n} for code, n in rows]

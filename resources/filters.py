@@ -4,6 +4,7 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
-from resources import search
+from resources import search, sql
 from resources.models import Audience, Channel, Country, Language, Resource, Topic
 from resources.search import normalize
 
@@ -124,7 +125,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.at = at or timezone.now()
         self._open_ids: set[int] | None = None
-        terms = TermChoices()
+        terms = TermChoices(self.term_filters)
         for name in self.term_filters:
             self.filters[name].extra["choices"] = terms.lazy(name)
 
@@ -161,6 +162,8 @@ class ResourceFilterSet(django_filters.FilterSet):
     def filter_open_now(self, queryset, name, value):
         if not value:
             return queryset
+        if connection.vendor == "postgresql":
+            return queryset.filter(sql.open_now(self.at))
         return queryset.filter(pk__in=self.open_ids(queryset))
 
     def filter_queryset(self, queryset):
@@ -172,9 +175,12 @@ class ResourceFilterSet(django_filters.FilterSet):
         return data.get("sort") or "recommended"
 
     def order(self, queryset):
-        open_ids = self.open_ids(queryset)
+        if connection.vendor == "postgresql":
+            is_open = sql.open_now_flag(self.at)  # per listed row, in the database
+        else:
+            is_open = Case(When(pk__in=list(self.open_ids(queryset)), then=True), default=False)
         queryset = queryset.annotate(
-            is_open=Case(When(pk__in=list(open_ids), then=Value(1)), default=Value(0)),
+            is_open=is_open,
             has_24_7=Exists(Channel.objects.filter(resource=OuterRef("pk"), is_24_7=True)),
             type_rank=Case(
                 *(When(type=kind, then=Value(rank)) for rank, kind in enumerate(TYPE_ORDER)),
@@ -216,12 +222,13 @@ class TermChoices:
     callables are shared, not copied, so all fields still share the one query.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: tuple[str, ...] = ("topic", "audience", "language", "country")):
+        self.kinds = kinds
         self.loaded: dict[str, list[tuple[str, str]]] | None = None
 
     def get(self, kind: str) -> list[tuple[str, str]]:
         if self.loaded is None:
-            self.loaded = term_choices()
+            self.loaded = term_choices(self.kinds)
         return self.loaded.get(kind, [])
 
     def lazy(self, kind: str):
@@ -239,7 +246,9 @@ class _Lazy:
         return self
 
 
-def term_choices() -> dict[str, list[tuple[str, str]]]:
+def term_choices(
+    kinds: tuple[str, ...] = ("topic", "audience", "language", "country"),
+) -> dict[str, list[tuple[str, str]]]:
     """Topics, audiences, languages and covered countries for the filters, in one query.
 
     Labels are in the active language, falling back to English like the entries themselves.
@@ -264,9 +273,14 @@ def term_choices() -> dict[str, list[tuple[str, str]]]:
         )
 
     blank = Value("", output_field=text)
-    combined = rows(Topic.objects, "topic", F("slug"), F(current), F("label_en"), F("order")).union(
-        rows(Audience.objects, "audience", F("slug"), F(current), F("label_en"), F("order")),
-        rows(
+    parts = {
+        "topic": lambda: rows(
+            Topic.objects, "topic", F("slug"), F(current), F("label_en"), F("order")
+        ),
+        "audience": lambda: rows(
+            Audience.objects, "audience", F("slug"), F(current), F("label_en"), F("order")
+        ),
+        "language": lambda: rows(
             Language.objects,
             "language",
             F("code"),
@@ -274,9 +288,11 @@ def term_choices() -> dict[str, list[tuple[str, str]]]:
             F("label_en"),
             Value(0, output_field=IntegerField()),
         ),
-        rows(Country.objects, "country", F("code"), blank, blank, Value(0)),
-        all=True,
-    )
+        # Only where a country filter is shown: naming every country costs a few ms.
+        "country": lambda: rows(Country.objects, "country", F("code"), blank, blank, Value(0)),
+    }
+    first, *others = [parts[kind]() for kind in parts if kind in kinds]
+    combined = first.union(*others, all=True)
     found: dict[str, list[tuple]] = {}
     for kind, key, label, fallback, order in combined:
         name = countries.name(key) if kind == "country" else (label or fallback or key)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from resources import links
+from resources.caching import public_page
 from resources.directory import (
     GONE,
     covered_countries,
@@ -39,6 +40,7 @@ from resources.worldmap import map_context
 PAGE_SIZE = 40
 
 
+@public_page(vary_on_accept_language=True)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     covered = covered_countries()
@@ -81,10 +83,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def open_on(page) -> set[int]:
+    """The listed entries open now: FilterSet.order() annotated each one with `is_open`."""
+    return {resource.pk for resource in page.object_list if resource.is_open}
+
+
 def _paginate(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@public_page
 @require_safe
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.lower():
@@ -104,7 +112,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "numbers": numbers,
         "filter": filterset,
         "page_obj": page,
-        "open_ids": filterset.open_ids(),
+        "open_ids": open_on(page),
         "concierge_url": links.concierge_url(),
         "page_description": _(
             "Emergency numbers, crisis lines and mental-health support in %(country)s, "
@@ -123,6 +131,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def language_detail(request: HttpRequest, code: str) -> HttpResponse:
     matches = list(Language.objects.filter(language_matches(code)))
@@ -148,7 +157,7 @@ def language_detail(request: HttpRequest, code: str) -> HttpResponse:
         "language": language,
         "code": code,
         "page_obj": page,
-        "open_ids": filterset.open_ids(),
+        "open_ids": open_on(page),
         "in_countries": [(c, countries.name(c)) for c in in_countries],
         "selected_country": country,
         "concierge_url": links.concierge_url(),
@@ -175,6 +184,7 @@ def _entry_queryset():
     )
 
 
+@public_page
 @require_safe
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = get_object_or_404(_entry_queryset(), slug=slug)
@@ -235,6 +245,7 @@ def problem_report_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "resources/problem_report_thanks.html", context)
 
 
+@public_page
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     filterset = SearchFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
@@ -246,7 +257,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if filterset.is_filtered:
         page = _paginate(request, filterset.qs.for_listing())
-        context["open_ids"] = filterset.open_ids()
+        context["open_ids"] = open_on(page)
         if not page.object_list:
             context["international"] = international_lines()
     context["page_obj"] = page
@@ -259,6 +270,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def tour(request: HttpRequest) -> HttpResponse:
     choices = [(c["code"], c["name"]) for c in covered_countries()]

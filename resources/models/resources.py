@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,10 @@ class ResourceQuerySet(models.QuerySet):
     def for_country(self, code: str):
         """Entries for a country: its own, those serving it, and international ones serving all."""
         code = code.upper()
+        if connections[self.db].vendor == "postgresql":
+            from resources import sql
+
+            return self.filter(sql.for_country(code))
         served = Resource.countries_served.through.objects.filter(resource=OuterRef("pk"))
         return self.filter(
             Q(country_id=code)
@@ -35,6 +39,10 @@ class ResourceQuerySet(models.QuerySet):
         from resources.models import Channel, Language
 
         languages = Language.objects.filter(language_matches(code))
+        if connections[self.db].vendor == "postgresql":
+            from resources import sql
+
+            return self.filter(sql.speaking(languages))
         return self.filter(
             Exists(
                 Resource.languages.through.objects.filter(
@@ -138,10 +146,44 @@ class ResourceQuerySet(models.QuerySet):
         """What a list of entries shows: channels in order and languages, in two queries."""
         from resources.models import Channel
 
-        return self.prefetch_related(
-            models.Prefetch("channels", queryset=Channel.objects.order_by("order", "pk")),
-            "languages",
+        # A card shows the name and description (active language, English fallback), the
+        # channels' numbers and the languages. Not loading the other ~110 translated columns
+        # halves the cost of building each entry (modeltranslation sets every field).
+        channels = Channel.objects.order_by("order", "pk").defer(
+            "validation_warnings", *_translations(Channel, ("notes", "cost_note"))
         )
+        return self.defer(*_unlisted_columns()).prefetch_related(
+            models.Prefetch("channels", queryset=channels), "languages"
+        )
+
+
+def _translations(model, fields, keep=()) -> list[str]:
+    """Column names of `fields` (original and every language) except the `keep` languages."""
+    from modeltranslation.utils import build_localized_fieldname
+
+    columns = [] if keep else list(fields)
+    for field in fields:
+        columns += [
+            build_localized_fieldname(field, code)
+            for code in settings.LANGUAGE_CODES
+            if code not in keep
+        ]
+    return columns
+
+
+def _unlisted_columns() -> list[str]:
+    from django.utils.translation import get_language
+
+    shown = {get_language() or "en", "en"}
+    return [
+        *_translations(Resource, ("name", "description"), keep=shown),
+        *_translations(
+            Resource,
+            ("eligibility", "what_to_expect", "confidentiality_note", "alert", "cost_note"),
+        ),
+        "curator_notes",
+        "additional_sources",
+    ]
 
 
 def language_matches(code: str) -> Q:
@@ -300,6 +342,17 @@ class Resource(models.Model):
         indexes = [
             models.Index(fields=["country", "publication", "type"]),
             models.Index(fields=["next_review_due"]),
+            # Public listings: a country's entries (with those serving it and international
+            # ones, OR-ed by PostgreSQL from these and the primary key). Search indexes are
+            # expressions, in migration 0003.
+            models.Index(
+                fields=["country", "type"],
+                condition=Q(publication="published") & ~Q(status__in=["inactive", "defunct"]),
+                name="resource_public_country",
+            ),
+            models.Index(
+                fields=["id"], condition=Q(is_international=True), name="resource_international"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

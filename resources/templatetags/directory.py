@@ -65,7 +65,8 @@ def channel_uri(channel) -> str:
 
 @register.filter
 def action_label(channel) -> str:
-    return ACTIONS.get(channel.kind, channel.get_kind_display())
+    # Not .get(kind, get_kind_display()): the default would be built on every call.
+    return ACTIONS.get(channel.kind) or channel.get_kind_display()
 
 
 @register.filter
