@@ -1,0 +1,25 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+
+@pytest.fixture(scope="module")
+def seeded_db(django_db_setup, django_db_blocker):
+    """The database as `load_initial_data` leaves it, loaded once per test module.
+
+    The seed (fixtures/directory.json and its draft translations) is written in a transaction
+    that is rolled back after the module's last test; each test still runs in its own
+    transaction inside it (mark it `django_db` as usual), so what one test writes is undone
+    before the next. Every test of a module that uses it sees the seed, so use it for a whole
+    module (`pytestmark = pytest.mark.usefixtures("seeded_db")`) or a module of its own.
+
+    Not loaded into the test database for every test: tests build their own data with
+    factories, and a transactional test (`django_db(transaction=True)`, `live_server`) empties
+    every table when it ends, which would take the seed away from the tests that follow.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_initial_data", stdout=StringIO(), stderr=StringIO())
+        yield
+        transaction.set_rollback(True)
