@@ -11,9 +11,10 @@ def seeded_db(django_db_setup, django_db_blocker):
 
     The seed (fixtures/directory.json and its draft translations) is written in a transaction
     that is rolled back after the module's last test; each test still runs in its own
-    transaction inside it (mark it `django_db` as usual), so what one test writes is undone
-    before the next. Every test of a module that uses it sees the seed, so use it for a whole
-    module (`pytestmark = pytest.mark.usefixtures("seeded_db")`) or a module of its own.
+    transaction inside it (mark it `django_db` as usual, not `transaction=True`), so what one
+    test writes is undone before the next. Every test of a module that uses it sees the seed,
+    so use it for a whole module (`pytestmark = pytest.mark.usefixtures("seeded_db")`) or in a
+    module of its own.
 
     Not loaded into the test database for every test: tests build their own data with
     factories, and a transactional test (`django_db(transaction=True)`, `live_server`) empties
