@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import to_locale
 
@@ -290,9 +289,9 @@ def test_labels_use_the_languages_script(locale):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_db")
 def test_loaded_translations_are_what_a_japanese_visitor_sees():
     _path, ja = _load("ja")
-    call_command("load_initial_data", verbosity=0)
     resource = Resource.objects.get(slug="au-lifeline")
     with translation.override("ja"):
         assert Topic.objects.get(slug="crisis").label == ja["topic:crisis"]["label"] == "危機"
