@@ -18,6 +18,7 @@ memory cache of each worker could not be invalidated by a save in another proces
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from functools import partial, wraps
@@ -30,6 +31,7 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.translation import get_language
 
 VERSION_KEY = "directory:version"
+logger = logging.getLogger(__name__)
 
 
 def page_cache_enabled() -> bool:
@@ -47,9 +49,12 @@ def directory_version() -> int:
 def directory_changed(**_kwargs) -> None:
     """Make every cached page stale: the next request renders with the saved change."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from the old keys'
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not set yet (or evicted): any new value differs from the old
+            cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+    except Exception:  # the cache server is down: a curator's save must still succeed
+        logger.exception("page cache: could not mark pages stale")
 
 
 def directory_saved(**kwargs) -> None:
@@ -115,8 +120,12 @@ def public_page(
         use_cache = cacheable and page_cache_enabled()
         if use_cache:
             key = _page_key(request, bucket, vary_on_accept_language)
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or directory_version()
+            try:
+                found = cache.get_many([VERSION_KEY, key])
+                version = found.get(VERSION_KEY) or directory_version()
+            except Exception:  # the cache server is down: render, as without a cache
+                logger.exception("page cache: unavailable")
+                use_cache, found, version = False, {}, None
             stored = found.get(key)
             if stored is not None and stored[0] == version:
                 response = stored[1]
@@ -133,7 +142,10 @@ def public_page(
                 response.render()
             set_response_etag(response)  # once, stored with the page
             response["X-Page-Cache"] = "miss"
-            cache.set(key, (version, response), remaining)
+            try:
+                cache.set(key, (version, response), remaining)
+            except Exception:
+                logger.exception("page cache: could not store a page")
         return response
 
     return wrapper

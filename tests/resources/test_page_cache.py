@@ -131,3 +131,22 @@ def test_errors_are_not_cached(client, entry):
     url = reverse("resources:resource", kwargs={"slug": "missing"})
     assert client.get(url).status_code == 404
     assert "X-Page-Cache" not in client.get(url)
+
+
+def test_pages_and_saves_work_when_the_cache_server_is_down(client, entry, caplog):
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    with override_settings(CACHES=down):
+        response = client.get(country_url())
+        assert response.status_code == 200
+        assert b"Harbour Helpline" in response.content
+        assert "X-Page-Cache" not in response
+        assert "public" in response["Cache-Control"]
+        entry.name_en = "Lighthouse Helpline"
+        entry.save()
+        assert b"Lighthouse Helpline" in client.get(country_url()).content
+    assert "page cache" in caplog.text
