@@ -9,7 +9,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import to_language, to_locale
 from modeltranslation.fields import TranslationField
@@ -123,11 +123,17 @@ def _blank_translations(model) -> dict:
     }
 
 
-def _bulk_create(model, objs: list, *, reason: str = CHANGE_REASON) -> None:
-    """Insert rows in a few queries; models with history get one "+" record each, as save()."""
-    model.objects.bulk_create(objs)
-    if objs and hasattr(model, "history"):
-        model.history.bulk_history_create(objs, default_change_reason=reason)
+def _bulk_create(model, objs: list) -> None:
+    """Insert new rows, setting their ids; models with history get one "+" record each."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objs)
+        if objs and hasattr(model, "history"):
+            model.history.bulk_history_create(objs, default_change_reason=CHANGE_REASON)
+        return
+    # Only PostgreSQL and SQLite 3.35+ return the new ids from a bulk insert.
+    for obj in objs:
+        obj._change_reason = CHANGE_REASON
+        obj.save(force_insert=True)
 
 
 def _link(model, relation: str, pairs) -> None:
@@ -165,7 +171,7 @@ def _terms(model, rows: list[dict], overwrite: bool) -> dict[str, object]:
             new.append(existing[row["slug"]])
         elif overwrite and _assign(term, {"label_en": row["label"]}):
             term.save()
-    model.objects.bulk_create(new)
+    _bulk_create(model, new)
     return existing
 
 
@@ -175,7 +181,7 @@ def _languages(codes: set[str]) -> dict[str, Language]:
         Language(code=code, **{**_blank_translations(Language), **language_labels(code)})
         for code in sorted(codes - set(existing))
     ]
-    Language.objects.bulk_create(new)
+    _bulk_create(Language, new)
     existing.update((lang.code, lang) for lang in new)
     return existing
 
@@ -352,7 +358,7 @@ def _create_resources(rows: list[dict], *, context: dict, validate: bool) -> Non
             slugs.add(organization.slug)
             organizations[name] = organization
             new_organizations.append(organization)
-    Organization.objects.bulk_create(new_organizations)
+    _bulk_create(Organization, new_organizations)
 
     entries = []
     for row in rows:

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from resources.models import (
     Channel,
@@ -186,6 +187,26 @@ def test_a_bad_fixture_record_is_rejected_alone_and_the_rest_load(tmp_path, chan
     assert not Resource.objects.filter(slug="zz-bad").exists()
     assert Channel.objects.count() == sum(len(r["channels"]) for r in fixture["resources"]) - 1
     assert Resource.history.filter(history_type="+").count() == Resource.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_fixture_loads_the_same_where_bulk_inserts_return_no_ids(tmp_path, monkeypatch):
+    # SQLite before 3.35 (which Django 5.2 still supports) returns no ids from a bulk insert.
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    fixture = json.loads(FIXTURE.read_text())
+    fixture["resources"] = fixture["resources"][:3]
+    codes = {r["country"] for r in fixture["resources"]}
+    fixture["countries"] = [c for c in fixture["countries"] if c["code"] in codes]
+    path = tmp_path / "directory.json"
+    path.write_text(json.dumps(fixture))
+    report = directory_load_file(path=path, overwrite=False)
+    assert report.created == Resource.objects.count() == 3 and not report.rejected
+    for row in fixture["resources"]:
+        resource = Resource.objects.get(slug=row["slug"])
+        assert sorted(resource.topics.values_list("slug", flat=True)) == sorted(row["topics"])
+        assert resource.channels.count() == len(row["channels"])
+        assert resource.history.get().history_type == "+"
+    assert EmergencyNumber.history.count() == EmergencyNumber.objects.count() > 0
 
 
 @pytest.mark.django_db
