@@ -1,3 +1,4 @@
+import importlib
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -60,3 +61,22 @@ def ingest(django_capture_on_commit_callbacks):
             return inbound_ingest(raw=raw, source=source)
 
     return _ingest
+
+
+@pytest.fixture(autouse=True)
+def shipped_crisis_rules(request):
+    """Transactional tests (live_server, the corpus run) flush every table, including the crisis
+    rules that migration 0003 ships; put them back for the tests that follow on the same worker."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("db")
+    from django.apps import apps
+
+    from concierge.models import CrisisRule
+
+    if not CrisisRule.objects.exists():
+        migration = importlib.import_module("concierge.migrations.0003_initial_crisis_rules")
+        migration.add_rules(apps, None)
