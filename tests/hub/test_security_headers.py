@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from tests.csp import parse_csp
 from tests.public_urls import public_routes, public_urls, routes_without_samples
 
 PUBLIC_URLS = public_urls()
@@ -29,15 +30,6 @@ EXPECTED_HEADERS = {
 # Every source expression in our policy must be one of these: no hosts, no inline, no eval.
 ALLOWED_SOURCES = {"'self'", "'none'", "data:"}
 DENIED_FEATURES = {"camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"}
-
-
-def parse_csp(header: str) -> dict[str, list[str]]:
-    directives = {}
-    for part in header.split(";"):
-        words = part.split()
-        if words:
-            directives[words[0]] = words[1:]
-    return directives
 
 
 class InlineCodeFinder(HTMLParser):
