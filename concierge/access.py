@@ -42,16 +42,9 @@ def concierge_users():
 
 def concierge_group_setup(*, add_usernames: list[str] | tuple[str, ...] = ()) -> Group:
     """Create or update the `concierge` group with exactly its permissions; add users to it."""
-    from django.contrib.auth.models import Permission
+    from hub.permissions import group_with_exact_permissions
 
-    group, _created = Group.objects.get_or_create(name=CONCIERGE_GROUP)
-    wanted = [
-        f"{action}_{model}" for model, actions in GROUP_PERMISSIONS.items() for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label="concierge", codename__in=wanted
-    )
-    group.permissions.set(permissions)
+    group = group_with_exact_permissions(CONCIERGE_GROUP, "concierge", GROUP_PERMISSIONS)
     users = get_user_model().objects.filter(username__in=add_usernames)
     missing = set(add_usernames) - {user.get_username() for user in users}
     if missing:

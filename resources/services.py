@@ -74,7 +74,7 @@ class LoadReport:
         }
 
 
-def _assign(obj, values: dict) -> bool:
+def assign(obj, values: dict) -> bool:
     """Set attributes, returning whether anything changed (so unchanged rows are not saved)."""
     changed = False
     for name, value in values.items():
@@ -169,7 +169,7 @@ def _terms(model, rows: list[dict], overwrite: bool) -> dict[str, object]:
                 slug=row["slug"], **{**_blank_translations(model), "label_en": row["label"]}
             )
             new.append(existing[row["slug"]])
-        elif overwrite and _assign(term, {"label_en": row["label"]}):
+        elif overwrite and assign(term, {"label_en": row["label"]}):
             term.save()
     _bulk_create(model, new)
     return existing
@@ -203,7 +203,7 @@ def _emergency(countries: list[dict], overwrite: bool, validate: bool) -> None:
         if (
             country is not None
             and overwrite
-            and _assign(country, {"emergency_notes_en": row["emergency_notes"]})
+            and assign(country, {"emergency_notes_en": row["emergency_notes"]})
         ):
             country.save()
         for item in row["emergency_numbers"]:
@@ -222,10 +222,10 @@ def _emergency(countries: list[dict], overwrite: bool, validate: bool) -> None:
                     number=item["number"],
                     **_blank_translations(EmergencyNumber),
                 )
-                _assign(number, values)
+                assign(number, values)
                 _check(number, validate=validate)
                 new.append(number)
-            elif overwrite and _assign(number, values):
+            elif overwrite and assign(number, values):
                 _save(number)
     _bulk_create(EmergencyNumber, new)
 
@@ -255,7 +255,7 @@ def _sync_channels(resource: Resource, rows: list[dict], languages: dict[str, La
     current = {ch.order: ch for ch in resource.channels.all()}
     for row in rows:
         channel = current.pop(row["order"], None) or Channel(resource=resource, order=row["order"])
-        if _assign(channel, _channel_values(row)) or channel.pk is None:
+        if assign(channel, _channel_values(row)) or channel.pk is None:
             _save(channel)
             changed = True
         wanted = {languages[code].pk for code in row["languages"]}
@@ -320,7 +320,7 @@ def _save_resource(row: dict, *, resource: Resource | None, overwrite: bool, con
             context["organizations"][organization.name] = organization
     created = resource is None
     resource = resource or Resource(slug=row["slug"])
-    changed = _assign(resource, _resource_values(row, organization))
+    changed = assign(resource, _resource_values(row, organization))
     if changed:
         _save(resource)
     for relation, model_map, keys in (
@@ -363,7 +363,7 @@ def _create_resources(rows: list[dict], *, context: dict, validate: bool) -> Non
     entries = []
     for row in rows:
         resource = Resource(slug=row["slug"], **_blank_translations(Resource))
-        _assign(resource, _resource_values(row, organizations.get(row["organization"])))
+        assign(resource, _resource_values(row, organizations.get(row["organization"])))
         _check(resource, validate=validate)
         entries.append((resource, row))
     _bulk_create(Resource, [resource for resource, _row in entries])
@@ -381,7 +381,7 @@ def _create_resources(rows: list[dict], *, context: dict, validate: bool) -> Non
             channel = Channel(
                 resource=resource, order=item["order"], **_blank_translations(Channel)
             )
-            _assign(channel, _channel_values(item))
+            assign(channel, _channel_values(item))
             # The entry was inserted just above: no need to look it up again per channel.
             _check(channel, validate=validate, exclude=["resource"])
             channels.append((channel, item))
@@ -579,7 +579,7 @@ def _translate(obj, fields: dict, lang: str, overwrite: bool, changes: dict) -> 
         if current != text.strip() and (overwrite or not current):
             changed[attr] = text.strip()
     if changed:
-        _assign(obj, changed)
+        assign(obj, changed)
         _obj, names, langs = changes.setdefault((type(obj), obj.pk), (obj, set(), []))
         names.update(changed)
         if lang not in langs:
@@ -643,17 +643,9 @@ CURATOR_MODELS = {
 
 def curators_group_setup():
     """The `curators` group: directory permissions only (no users, no concierge tickets)."""
-    from django.contrib.auth.models import Group, Permission
+    from hub.permissions import group_with_exact_permissions
 
-    group, _created = Group.objects.get_or_create(name=CURATORS)
-    codenames = [
-        f"{action}_{model}" for model, actions in CURATOR_MODELS.items() for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label="resources", codename__in=codenames
-    )
-    group.permissions.set(permissions)
-    return group
+    return group_with_exact_permissions(CURATORS, "resources", CURATOR_MODELS)
 
 
 def _save_with_history(resource: Resource, *, user, reason: str, fields: list[str]) -> Resource:

@@ -30,6 +30,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django_countries import countries as all_countries
+from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from resources.models import (
@@ -48,15 +49,6 @@ from resources.models import (
 from resources.seed import AUDIENCE_LABELS, TOPIC_LABELS
 
 SLUG_PREFIX = "synthetic-"
-TRANSLATED_FIELDS = (
-    "name",
-    "description",
-    "eligibility",
-    "what_to_expect",
-    "confidentiality_note",
-    "alert",
-    "cost_note",
-)
 ORGANIZATION_NAME = "Synthetic benchmark data (not a real service)"
 ORGANIZATION_SLUG = "synthetic-benchmark-data"
 SOURCE = "https://example.org/synthetic/"
@@ -561,7 +553,7 @@ class _Builder:
             "cost_note_en": "",
         }
         # modeltranslation keeps the original columns too; they hold the default language.
-        for name in TRANSLATED_FIELDS:
+        for name in translator.get_options_for_model(Resource).fields:
             values[name] = values[f"{name}_en"]
         if rng.random() < 0.3:
             values["verification"] = Resource.Verification.STAFF_VERIFIED

@@ -30,16 +30,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
         "resolved_by",
         "resolved_at",
     ]
-    readonly_fields = [
-        "resource_link",
-        "kind",
-        "message",
-        "contact_email",
-        "language",
-        "created_at",
-        "resolved_by",
-        "resolved_at",
-    ]
+    # Curators change the status only; the rest is what the visitor sent.
+    readonly_fields = [name for name in fields if name != "status"]
     actions = ["mark_resolved"]
 
     @admin.display(description=_("resource"), ordering="resource__name")

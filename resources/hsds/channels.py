@@ -7,6 +7,7 @@ from collections import Counter
 from resources.hsds import vocabulary as v
 from resources.hsds.dataset import HsdsError
 from resources.models import Channel, OpeningPeriod, Resource
+from resources.services import assign
 
 CHANGE_REASON = "HSDS import"
 
@@ -16,16 +17,6 @@ def _time(value: str, where: str, name: str) -> datetime.time:
         return datetime.time.fromisoformat(value)
     except ValueError as exc:
         raise HsdsError(f"{where}: “{name}” {value!r} is not a time (HH:MM:SS).") from exc
-
-
-def assign(obj, values: dict) -> bool:
-    """Set attributes; whether anything changed (unchanged rows are not saved again)."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
 
 
 class ChannelImport:

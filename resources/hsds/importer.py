@@ -22,7 +22,7 @@ from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
 from resources.hsds import vocabulary as v
-from resources.hsds.channels import CHANGE_REASON, ChannelImport, assign
+from resources.hsds.channels import CHANGE_REASON, ChannelImport
 from resources.hsds.dataset import Dataset, HsdsError
 from resources.models import (
     Audience,
@@ -34,6 +34,7 @@ from resources.models import (
     Topic,
 )
 from resources.models.terms import slug_for
+from resources.services import assign
 
 # Fields the import reads (or knows to be derived from what it reads); others are reported.
 READ = {
