@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from concierge.imap import InboxBusy, InboxError, fetch_inbox
+from hub.commands import whole_number
 
 
 class Command(BaseCommand):
@@ -11,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=None, help="at most this many")
+        parser.add_argument(
+            "--limit", type=whole_number(minimum=1), default=None, help="at most this many"
+        )
 
     def handle(self, *args, limit: int | None, verbosity: int, **options):
         progress = self.stdout.write if verbosity > 1 else None

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from concierge.privacy import tickets_purge
+from hub.commands import whole_number
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=int,
+            # A century is plenty; beyond that the cutoff date would fall before year 1.
+            type=whole_number(minimum=1, maximum=36_500),
             metavar="DAYS",
             default=settings.CONCIERGE_RETENTION_DAYS,
             help="Retention period in days (default: CONCIERGE_RETENTION_DAYS, %(default)s).",

@@ -1,16 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from hub.commands import whole_number
 from resources.synthetic import synthetic_delete, synthetic_generate
 
-
-def positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise CommandError(f"{value!r} is not a whole number.") from exc
-    if number < 1:
-        raise CommandError(f"{value!r} must be at least 1.")
-    return number
+positive = whole_number(minimum=1)
 
 
 class Command(BaseCommand):
