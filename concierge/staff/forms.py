@@ -5,11 +5,35 @@ from concierge.access import concierge_users
 from concierge.models import SavedReply, Tag, Ticket
 
 MAX_BODY = 50_000
+# Largest primary key a 64-bit integer column holds (SQLite INTEGER, PostgreSQL bigint).
+MAX_ID = 2**63 - 1
 
 
 def plain_newlines(text: str) -> str:
     """Browsers post textareas with CRLF; store LF (mail transport adds CRLF itself)."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes of objects by id, where an id beyond the database's range is an invalid choice.
+
+    Django checks each id with an exact lookup (which handles overflow) but then queries
+    `pk__in`, which does not: SQLite raises OverflowError and PostgreSQL a DataError, a 500.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django reports it as an invalid id.
+            if not -MAX_ID <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 class ReplyForm(forms.Form):
@@ -39,7 +63,7 @@ class ReplyForm(forms.Form):
         required=False,
         empty_label=_("Choose a saved reply"),
     )
-    resources = forms.ModelMultipleChoiceField(
+    resources = IdMultipleChoiceField(
         label=_("Vetted resources"),
         queryset=None,
         required=False,
@@ -104,7 +128,7 @@ class TicketUpdateForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Ticket.Priority.choices, required=False
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
         required=False,

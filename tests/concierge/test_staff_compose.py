@@ -219,6 +219,11 @@ def test_only_published_staff_verified_entries_for_the_country_are_offered(clien
     assert f'value="{draft.pk}"' not in picker
     assert insert_resources(client, ticket, [unverified]).status_code == 400
     assert insert_resources(client, ticket, [draft]).status_code == 400
+    beyond = client.post(
+        staff_url("ticket_reply", ticket.reference),
+        {"resources": ["99999999999999999999999"], "action": "insert_resources"},
+    )
+    assert beyond.status_code == 400
     gb_ticket = ticket_for("en", "GB")
     html = client.get(staff_url("ticket", gb_ticket.reference)).content.decode()
     assert "No vetted resources for this country yet." in html

@@ -170,3 +170,15 @@ def test_nothing_changed_records_nothing(client, staff):
     ticket = TicketFactory(priority=Ticket.Priority.NORMAL)
     client.post(staff_url("ticket_update", ticket.reference), {"priority": "normal"})
     assert not AccessLog.objects.filter(action="ticket_changed").exists()
+
+
+@pytest.mark.parametrize("tag_id", ["99999999999999999999999", "-99999999999999999999999"])
+def test_a_tag_id_beyond_the_database_range_is_a_400_not_a_crash(client, staff, tag_id):
+    ticket = TicketFactory()
+    url = staff_url("ticket_update", ticket.reference)
+    response = client.post(url, {"tags_submitted": "1", "tags": [tag_id]})
+    assert response.status_code == 400
+    assert f"Select a valid choice. {tag_id} is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not ticket.tags.exists()
