@@ -9,7 +9,6 @@ their keypad digits (`1-855-BLINE99` → `tel:18552546399`).
 
 import re
 
-from django.urls import NoReverseMatch, reverse
 from phonenumbers import convert_alpha_characters_in_number
 
 # The dialable head of a published string: digits and separators ("116 123", "988 then
@@ -80,13 +79,3 @@ def channel_uri(channel) -> str:
     if kind == "video_relay":
         return tel_uri(value, e164)
     return ""
-
-
-def concierge_url() -> str:
-    """The concierge inquiry form, or its path while the intake branch is not merged yet."""
-    try:
-        return reverse("concierge:inquiry")
-    except NoReverseMatch:
-        from django.utils.translation import get_language
-
-        return f"/{get_language()}/concierge/"

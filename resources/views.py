@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from resources import links
 from resources.caching import public_page
 from resources.directory import (
     GONE,
@@ -72,7 +71,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "languages": Language.objects.filter(
             Exists(Resource.languages.through.objects.filter(language=OuterRef("pk")))
         ).order_by("label", "code"),
-        "concierge_url": links.concierge_url(),
     }
     if likely:
         _country, numbers = emergency_for(likely[0])
@@ -113,7 +111,6 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "filter": filterset,
         "page_obj": page,
         "open_ids": open_on(page),
-        "concierge_url": links.concierge_url(),
         "page_description": _(
             "Emergency numbers, crisis lines and mental-health support in %(country)s, "
             "including services for people who work in music."
@@ -160,7 +157,6 @@ def language_detail(request: HttpRequest, code: str) -> HttpResponse:
         "open_ids": open_on(page),
         "in_countries": [(c, countries.name(c)) for c in in_countries],
         "selected_country": country,
-        "concierge_url": links.concierge_url(),
         "page_description": _(
             "Crisis lines and mental-health services whose staff speak %(language)s, by country."
         )
@@ -194,7 +190,6 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "channels": channels,
         "gone": resource.status in GONE,
         "json_ld": resource_json_ld(resource, channels, request.path),
-        "concierge_url": links.concierge_url(),
         "sources": resource.sources,
         "page_description": Truncator(resource.description).chars(160),
         "noindex": resource.status in GONE,
@@ -238,7 +233,7 @@ def problem_report(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def problem_report_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _reportable(slug)
-    context = {"resource": resource, "concierge_url": links.concierge_url(), "noindex": True}
+    context = {"resource": resource, "noindex": True}
     if resource.country_id:
         _country, numbers = emergency_for(resource.country_id)
         context.update(emergency_context(resource.country_id, numbers))
@@ -252,7 +247,6 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     context: dict = {
         "filter": filterset,
-        "concierge_url": links.concierge_url(),
         "noindex": True,  # endless combinations of words and filters; robots.txt agrees
     }
     if filterset.is_filtered:
@@ -285,7 +279,6 @@ def tour(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "cards": cards,
-        "concierge_url": links.concierge_url(),
         "page_description": _(
             "One printable page with the emergency numbers and 24/7 lines of every country "
             "on your tour."

@@ -1,6 +1,6 @@
 import pytest
 
-from resources.links import channel_uri, concierge_url, dial_digits, tel_uri, whatsapp_uri
+from resources.links import channel_uri, dial_digits, tel_uri, whatsapp_uri
 from resources.models import Channel
 
 
@@ -58,18 +58,6 @@ def test_whatsapp_uri(value, e164, expected):
 )
 def test_channel_uri(kind, value, expected):
     assert channel_uri(Channel(kind=kind, value=value)) == expected
-
-
-def test_concierge_url_falls_back_to_the_path_until_the_intake_form_exists():
-    from django.urls import NoReverseMatch, reverse
-    from django.utils import translation
-
-    with translation.override("ja"):
-        try:
-            expected = reverse("concierge:inquiry")
-        except NoReverseMatch:
-            expected = "/ja/concierge/"
-        assert concierge_url() == expected
 
 
 def test_public_note_drops_remarks_about_our_own_number_checks():

@@ -42,6 +42,7 @@ def test_a_valid_report_is_stored_and_thanked(client, directory):
         assert translation.gettext("Thank you — your report has reached our curators") in (
             thanks.content.decode()
         )
+    assert '<a href="/de/concierge/">' in thanks.content.decode()
 
 
 @pytest.mark.parametrize(
