@@ -53,6 +53,12 @@ def test_round_trip_into_an_empty_directory_is_byte_identical(tmp_path, data_for
     assert same_files(first, second) == []
 
 
+def test_importing_an_empty_export_says_there_was_nothing_to_import(tmp_path):
+    hsds_export_files(folder=tmp_path, data_format="json", languages=["en"])
+    assert run_import(tmp_path) == "Nothing to import: the data holds no entries.\n"
+    assert not Resource.objects.exists()
+
+
 def test_round_trip_keeps_translations_hours_and_verification(tmp_path):
     build_directory()
     hsds_export_files(folder=tmp_path, data_format="json", languages=["en", "de", "ar"])

@@ -28,7 +28,11 @@ class Command(BaseCommand):
             report = hsds_import_path(path=path, language=language)
         except HsdsError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
-        for line in report.lines():
+        lines = report.lines()
+        if not lines:
+            # An empty export (e.g. of an empty directory) is valid; say so rather than nothing.
+            self.stdout.write("Nothing to import: the data holds no entries.")
+        for line in lines:
             self.stdout.write(line)
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
