@@ -187,8 +187,13 @@ def ticket_update(
     status: str | None = None,
     priority: str | None = None,
     tags: list[Tag] | None = None,
+    new_tags: list[str] | tuple[str, ...] = (),
 ) -> dict:
-    """Change assignee, status, priority and/or tags; returns what changed (old, new)."""
+    """Change assignee, status, priority and/or tags; returns what changed (old, new).
+
+    `tags` is the ticket's whole new set; `new_tags` are names to add to it, created as tags
+    when nobody has used them yet.
+    """
     with transaction.atomic():
         ticket = _locked(ticket)
         changes: dict = {}
@@ -235,6 +240,7 @@ def ticket_update(
                 **{"from": old_priority, "to": priority},
             )
         if tags is not None:
+            tags = [*tags, *(Tag.objects.get_or_create(name=name)[0] for name in new_tags)]
             before = set(ticket.tags.values_list("name", flat=True))
             after = {tag.name for tag in tags}
             if before != after:

@@ -6,6 +6,7 @@ Imported at the end of `concierge.models`, so Django registers them with the app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +72,15 @@ class SavedReplyQuerySet(models.QuerySet):
 
     def for_language(self, code: str):
         return self.filter(language=code)
+
+    def language_first(self, code: str):
+        """Replies in `code` first, then the others by language; each by title."""
+        other_language = Case(
+            When(language=code, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return self.alias(other_language=other_language).order_by(
+            "other_language", "language", "title"
+        )
 
 
 class SavedReply(models.Model):

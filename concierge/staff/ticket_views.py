@@ -1,7 +1,7 @@
 """The ticket page and everything done from it."""
 
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from concierge import audit, placeholders, presence, sla, snippets, triage
 from concierge.access import concierge_users
-from concierge.models import AccessLog, Attachment, Message, SavedReply, Tag, Ticket
+from concierge.models import AccessLog, Attachment, Message, SavedReply, Ticket
 from concierge.quoting import split_quoted
 from concierge.staff.access import concierge_required
 from concierge.staff.forms import MergeForm, NoteForm, ReplyForm, TicketUpdateForm
@@ -32,18 +32,7 @@ def _last_message_id(ticket: Ticket) -> int:
 
 
 def _saved_replies(ticket: Ticket):
-    language = ticket.requester.preferred_language
-    return (
-        SavedReply.objects.active()
-        .annotate(
-            other_language=Case(
-                When(language=language, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("other_language", "language", "title")
-    )
+    return SavedReply.objects.active().language_first(ticket.requester.preferred_language)
 
 
 def _resources(ticket: Ticket):
@@ -225,8 +214,8 @@ def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
     if data.get("priority"):
         changes["priority"] = data["priority"]
     if "tags_submitted" in posted:
-        new = [Tag.objects.get_or_create(name=name)[0] for name in data["new_tags"]]
-        changes["tags"] = [*data["tags"], *new]
+        changes["tags"] = data["tags"]
+        changes["new_tags"] = data["new_tags"]
     changed = triage.ticket_update(ticket=ticket, actor=request.user, **changes)
     if changed:
         messages.success(request, _("Ticket updated."))
