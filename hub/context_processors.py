@@ -29,4 +29,5 @@ def site(request: HttpRequest) -> dict:
         "x_default_url": default["absolute_url"],
         "canonical_url": f"{settings.SITE_URL}{path}",
         "quick_exit_url": settings.QUICK_EXIT_URL,
+        "concierge_address": settings.CONCIERGE_ADDRESS,
     }

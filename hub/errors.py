@@ -59,7 +59,7 @@ PAGES = {
         _(
             "We cannot show or save this right now. If you were sending us a message, it has "
             "not reached us: please send it again in a few minutes, or write to "
-            "global@backline.care."
+            "%(concierge_address)s."
         ),
     ),
 }
@@ -146,6 +146,12 @@ def error_language(request: HttpRequest) -> str:
     return language if language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def _with_address(text: str) -> str:
+    # Only the messages that name the address are formatted: others may hold a literal "%".
+    placeholder = "%(concierge_address)s"
+    return text.replace(placeholder, settings.CONCIERGE_ADDRESS) if placeholder in text else text
+
+
 def error_context(
     request: HttpRequest, status: int, *, message: str | None, use_database: bool
 ) -> dict:
@@ -167,7 +173,8 @@ def error_context(
     return {
         "status": status,
         "title": title,
-        "message": message or default_message,
+        "message": message or _with_address(str(default_message)),
+        "concierge_address": settings.CONCIERGE_ADDRESS,
         "home_url": home_url,
         "country_picker_url": f"{home_url}#countries",
         "quick_exit_url": settings.QUICK_EXIT_URL,

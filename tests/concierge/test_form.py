@@ -146,7 +146,7 @@ def test_a_database_outage_gets_a_clear_try_again_page_not_a_traceback(client, m
     response = client.post(url("concierge:inquiry", "es"), valid())
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
-    assert "global@backline.care" in response.content.decode()
+    assert 'href="mailto:global@backline.care"' in response.content.decode()
     assert '<html lang="es"' in response.content.decode()
 
 

@@ -143,6 +143,17 @@ def test_database_errors_become_503_with_retry_after():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ja", "ar"])
+def test_the_503_page_and_its_footer_give_the_configured_concierge_address(settings, language):
+    settings.CONCIERGE_ADDRESS = "help@concierge.example"
+    html = request_for(503, language).content.decode()
+    assert "%(" not in html
+    assert "global@backline.care" not in html
+    # Once in the message, twice in the footer's mailto link.
+    assert html.count("help@concierge.example") == 3
+
+
+@pytest.mark.django_db
 def test_csrf_failures_explain_what_to_do():
     response = Client(enforce_csrf_checks=True).post(
         "/i18n/setlang/", {"language": "de"}, HTTP_ACCEPT_LANGUAGE="fr"
