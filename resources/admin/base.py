@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -11,9 +12,15 @@ from modeltranslation.utils import build_localized_fieldname
 LANGUAGES = settings.LANGUAGE_CODES
 
 
+# A link typed without a scheme ("samaritans.org") is taken as https://, as Django 6 will do.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class CuratorTranslationAdmin(TabbedTranslationAdmin):
     """Translated fields grouped in one tab per language (jQuery UI replaced by a local widget,
     see `JQUERY_UI_URL` in the settings)."""
+
+    formfield_overrides = HTTPS_URLS
 
 
 def translated_fields(model) -> list[str]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from resources.admin.base import CuratorTranslationAdmin, warn
+from resources.admin.base import HTTPS_URLS, CuratorTranslationAdmin, warn
 from resources.admin.filters import CountryFilter
 from resources.models import Country, EmergencyNumber
 from resources.validation import is_emergency_number
@@ -31,6 +31,7 @@ def check_emergency_number(request, number: EmergencyNumber) -> None:
 class EmergencyNumberInline(TranslationTabularInline):
     model = EmergencyNumber
     extra = 0
+    formfield_overrides = HTTPS_URLS
     fields = ["kind", "number", "order", "notes", "source_url", "source_seen", "verified_at"]
 
 

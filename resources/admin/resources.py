@@ -17,7 +17,13 @@ from modeltranslation.admin import TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from resources import services
-from resources.admin.base import LANGUAGES, CuratorTranslationAdmin, localized, missing_languages
+from resources.admin.base import (
+    HTTPS_URLS,
+    LANGUAGES,
+    CuratorTranslationAdmin,
+    localized,
+    missing_languages,
+)
 from resources.admin.base import warn as warn_curator
 from resources.admin.filters import (
     CountryFilter,
@@ -34,6 +40,7 @@ class ChannelInline(TranslationStackedInline):
 
     model = Channel
     extra = 0
+    formfield_overrides = HTTPS_URLS
     show_change_link = True
     autocomplete_fields = ["languages"]
     fields = [

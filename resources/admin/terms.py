@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from resources.admin.base import CuratorTranslationAdmin
+from resources.admin.base import HTTPS_URLS, CuratorTranslationAdmin
 from resources.models import Audience, Language, Organization, Topic
 
 
@@ -33,4 +33,5 @@ class LanguageAdmin(ResourceCountMixin, CuratorTranslationAdmin):
 class OrganizationAdmin(ResourceCountMixin, admin.ModelAdmin):
     list_display = ["name", "website", "resource_count"]
     search_fields = ["name"]
+    formfield_overrides = HTTPS_URLS
     prepopulated_fields = {"slug": ["name"]}

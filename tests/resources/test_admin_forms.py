@@ -207,3 +207,17 @@ def test_verifying_in_the_form_records_the_curator(curator_client, curator):
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.verified_by == curator
+
+
+def test_a_link_typed_without_a_scheme_is_saved_as_https(curator_client):
+    channel = ChannelFactory(resource__country=CountryFactory(code="GB"))
+    resource = channel.resource
+    data = form_data(curator_client.get(change_url(resource)), "resource_form")
+    data["website"] = "www.samaritans.org/how-we-can-help/"
+    data["channels-0-source_url"] = "samaritans.org/contact/"
+    response = curator_client.post(change_url(resource), data)
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    channel.refresh_from_db()
+    assert resource.website == "https://www.samaritans.org/how-we-can-help/"
+    assert channel.source_url == "https://samaritans.org/contact/"
