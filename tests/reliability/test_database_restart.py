@@ -133,7 +133,11 @@ def restart_cycle(site, mode: str) -> dict:
         "mode": mode,
         "requests": len(prober.probes),
         "outcomes": dict(outcomes),
-        "before": dict(Counter(str(p.outcome) for p in prober.between(0, down_at))),
+        # Answered before the stop began: a request already in flight when PostgreSQL goes
+        # down may rightly get the 503.
+        "before": dict(
+            Counter(str(p.outcome) for p in prober.probes if p.at + p.seconds < down_at)
+        ),
         "outage": dict(Counter(str(p.outcome) for p in prober.between(down_at, up_at))),
         "healthz_outage": dict(
             Counter(str(p.outcome) for p in prober.between(down_at, up_at) if "healthz" in p.path)
