@@ -4,7 +4,8 @@ A queued email is a row; it is sent by `outbound_send()` (from a django-tasks ta
 enqueued on commit, or from `manage.py send_queued_mail`) and retried with backoff
 until it is sent or has failed CONCIERGE_OUTBOUND_MAX_ATTEMPTS times. Nothing is lost
 when the SMTP server is down; at worst a message whose send was interrupted after
-the server accepted it goes out twice.
+the server accepted it goes out twice, with the same Message-ID, once its claim
+(CONCIERGE_OUTBOUND_CLAIM_SECONDS) has run out.
 """
 
 import logging
@@ -27,7 +28,6 @@ from concierge.tokens import make_message_id
 
 logger = logging.getLogger("concierge.outbound")
 
-SENDING_LEASE = timedelta(minutes=10)
 _ROLE_ACCOUNTS = {"postmaster", "post_master", "abuse", "root", "hostmaster", "webmaster"}
 
 
@@ -187,7 +187,8 @@ def outbound_send(*, outbound_id: int) -> str:
     )
     # A conditional UPDATE is the claim: only one worker can move the row to "sending".
     claimed = OutboundEmail.objects.filter(pk__in=claimable.values("pk")).update(
-        state=OutboundEmail.State.SENDING, claimed_until=now + SENDING_LEASE
+        state=OutboundEmail.State.SENDING,
+        claimed_until=now + timedelta(seconds=settings.CONCIERGE_OUTBOUND_CLAIM_SECONDS),
     )
     outbound = OutboundEmail.objects.select_related("ticket").get(pk=outbound_id)
     if not claimed:

@@ -368,6 +368,9 @@ CONCIERGE_IMAP = {
 CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
 CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
 CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
+# How long a worker's claim on an email lasts; then a worker that died is presumed dead and
+# the email is sent again. Keep it well above the longest SMTP conversation.
+CONCIERGE_OUTBOUND_CLAIM_SECONDS = env_int("CONCIERGE_OUTBOUND_CLAIM_SECONDS", 600)
 # Web form: submissions allowed per window, per email address and per client IP. Behind a
 # proxy, name the META key it sets (e.g. HTTP_X_FORWARDED_FOR); else REMOTE_ADDR is used.
 CONCIERGE_CLIENT_IP_HEADER = os.environ.get("CONCIERGE_CLIENT_IP_HEADER", "")

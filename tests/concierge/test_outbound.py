@@ -1,5 +1,6 @@
 """The outbound queue: a real SMTP server on loopback, outages, retries and backoff."""
 
+import asyncio
 import contextlib
 import email
 import io
@@ -9,6 +10,7 @@ from email import policy
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -24,13 +26,18 @@ pytestmark = pytest.mark.django_db
 
 
 class Inbox:
-    def __init__(self):
+    def __init__(self, port: int):
+        self.port = port
         self.messages: list[email.message.EmailMessage] = []
+        # Seconds between taking a message and answering 250: a server that has delivered
+        # while its client, killed meanwhile, never learns it did.
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.content, policy=policy.default)
         parsed.envelope_to = envelope.rcpt_tos
         self.messages.append(parsed)
+        await asyncio.sleep(self.delay)
         return "250 OK"
 
 
@@ -41,7 +48,7 @@ def smtp(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    inbox = Inbox()
+    inbox = Inbox(port)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     inbox.start, inbox.stop = controller.start, controller.stop
     yield inbox
@@ -124,6 +131,34 @@ def test_a_sent_email_is_never_sent_again_and_a_stale_claim_is_taken_back(smtp):
     assert outbound_send(outbound_id=outbound.pk) == "sent"
     assert outbound_send_due().sent == 0
     assert len(smtp.messages) == 1
+
+
+class Killed(BaseException):
+    """The worker dies (SIGKILL in production): nothing after this point runs."""
+
+
+def die(*args, **kwargs):
+    raise Killed
+
+
+def test_an_email_whose_sender_died_mid_send_is_sent_again_once_the_claim_runs_out(
+    smtp, settings, monkeypatch
+):
+    settings.CONCIERGE_OUTBOUND_CLAIM_SECONDS = 30
+    smtp.start()
+    outbound = queue_acknowledgement()
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMultiAlternatives, "send", die)
+        with pytest.raises(Killed):
+            outbound_send(outbound_id=outbound.pk)
+    outbound.refresh_from_db()
+    assert outbound.state == OutboundEmail.State.SENDING
+    with time_machine.travel(timezone.now() + timedelta(seconds=29), tick=False):
+        assert outbound_send_due().sent == 0  # the claim may still be alive
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        assert outbound_send_due().sent == 1
+    [received] = smtp.messages
+    assert received["Message-ID"].strip() == f"<{outbound.header_message_id}>"
 
 
 def test_send_queued_mail_is_also_a_task(smtp):
