@@ -200,9 +200,6 @@ def outbound_send(*, outbound_id: int) -> str:
         outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if outbound.attempts >= settings.CONCIERGE_OUTBOUND_MAX_ATTEMPTS:
             outbound.state = OutboundEmail.State.FAILED
-            ticket_event_record(
-                outbound.ticket, TicketEvent.Kind.EMAIL_FAILED, {"outbound": outbound.pk}
-            )
         else:
             outbound.state = OutboundEmail.State.QUEUED
             outbound.next_attempt_at = now + backoff(outbound.attempts)
@@ -213,20 +210,34 @@ def outbound_send(*, outbound_id: int) -> str:
         outbound.state = OutboundEmail.State.SENT
         outbound.sent_at = timezone.now()
         outbound.last_error = ""
-        ticket_event_record(outbound.ticket, TicketEvent.Kind.EMAIL_SENT, {"outbound": outbound.pk})
         logger.info("outbound %s sent", outbound.pk)
-    outbound.claimed_until = None
-    outbound.save(
-        update_fields=[
-            "state",
-            "attempts",
-            "next_attempt_at",
-            "claimed_until",
-            "last_error",
-            "sent_at",
-        ]
-    )
+    _outcome_record(outbound)
     return outbound.state
+
+
+def _outcome_record(outbound: OutboundEmail) -> None:
+    """Save the outcome and the ticket's history entry for it in one transaction."""
+    outbound.claimed_until = None
+    # Apart, a worker dying between them leaves "sent" on an email that is sent again later.
+    with transaction.atomic():
+        if outbound.state == OutboundEmail.State.SENT:
+            ticket_event_record(
+                outbound.ticket, TicketEvent.Kind.EMAIL_SENT, {"outbound": outbound.pk}
+            )
+        elif outbound.state == OutboundEmail.State.FAILED:
+            ticket_event_record(
+                outbound.ticket, TicketEvent.Kind.EMAIL_FAILED, {"outbound": outbound.pk}
+            )
+        outbound.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "next_attempt_at",
+                "claimed_until",
+                "last_error",
+                "sent_at",
+            ]
+        )
 
 
 def outbound_send_due(*, limit: int = 200) -> SendResult:

@@ -161,6 +161,21 @@ def test_an_email_whose_sender_died_mid_send_is_sent_again_once_the_claim_runs_o
     assert received["Message-ID"].strip() == f"<{outbound.header_message_id}>"
 
 
+def test_the_ticket_says_sent_only_together_with_the_email_being_recorded_sent(
+    smtp, monkeypatch
+):
+    smtp.start()
+    outbound = queue_acknowledgement()
+    with monkeypatch.context() as patched:
+        patched.setattr(OutboundEmail, "save", die)  # dies between the history and the row
+        with pytest.raises(Killed):
+            outbound_send(outbound_id=outbound.pk)
+    assert len(smtp.messages) == 1
+    # The email will be sent again when its claim runs out; only then may the ticket say so.
+    assert OutboundEmail.objects.get().state == OutboundEmail.State.SENDING
+    assert not TicketEvent.objects.filter(kind=TicketEvent.Kind.EMAIL_SENT).exists()
+
+
 def test_send_queued_mail_is_also_a_task(smtp):
     smtp.start()
     queue_acknowledgement()
