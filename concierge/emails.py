@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -189,11 +190,20 @@ def outbound_send(*, outbound_id: int) -> str:
     claimed = OutboundEmail.objects.filter(pk__in=claimable.values("pk")).update(
         state=OutboundEmail.State.SENDING,
         claimed_until=now + timedelta(seconds=settings.CONCIERGE_OUTBOUND_CLAIM_SECONDS),
+        # Counted before sending, so an attempt that kills its worker counts too.
+        attempts=F("attempts") + 1,
     )
     outbound = OutboundEmail.objects.select_related("ticket").get(pk=outbound_id)
     if not claimed:
         return outbound.state
-    outbound.attempts += 1
+    if outbound.attempts > settings.CONCIERGE_OUTBOUND_MAX_ATTEMPTS:
+        # Its last attempt died with its worker; sending it yet again could loop for ever.
+        outbound.attempts -= 1
+        outbound.state = OutboundEmail.State.FAILED
+        outbound.last_error = f"The worker died during attempt {outbound.attempts}."
+        logger.warning("outbound %s given up: its last attempt died mid-send", outbound.pk)
+        _outcome_record(outbound)
+        return outbound.state
     try:
         build_email(outbound).send(fail_silently=False)
     except Exception as exc:  # any transport failure is retried later, never lost

@@ -153,12 +153,33 @@ def test_an_email_whose_sender_died_mid_send_is_sent_again_once_the_claim_runs_o
             outbound_send(outbound_id=outbound.pk)
     outbound.refresh_from_db()
     assert outbound.state == OutboundEmail.State.SENDING
+    assert outbound.attempts == 1  # the attempt that died counts
     with time_machine.travel(timezone.now() + timedelta(seconds=29), tick=False):
         assert outbound_send_due().sent == 0  # the claim may still be alive
     with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
         assert outbound_send_due().sent == 1
     [received] = smtp.messages
     assert received["Message-ID"].strip() == f"<{outbound.header_message_id}>"
+    outbound.refresh_from_db()
+    assert outbound.attempts == 2
+
+
+def test_an_email_that_kills_every_sender_is_given_up_after_the_last_attempt(
+    smtp, settings, monkeypatch
+):
+    settings.CONCIERGE_OUTBOUND_MAX_ATTEMPTS = 2
+    smtp.start()
+    outbound = queue_acknowledgement()
+    monkeypatch.setattr(EmailMultiAlternatives, "send", die)
+    for _attempt in range(2):
+        with pytest.raises(Killed):
+            outbound_send(outbound_id=outbound.pk)
+        OutboundEmail.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert outbound_send(outbound_id=outbound.pk) == OutboundEmail.State.FAILED
+    outbound.refresh_from_db()
+    assert outbound.attempts == 2 and "died" in outbound.last_error
+    assert outbound.ticket.events.filter(kind=TicketEvent.Kind.EMAIL_FAILED).exists()
+    assert outbound_send_due().failed == 0  # and it stays given up
 
 
 def test_the_ticket_says_sent_only_together_with_the_email_being_recorded_sent(
