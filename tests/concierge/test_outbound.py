@@ -4,12 +4,22 @@ import asyncio
 import contextlib
 import email
 import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
 from datetime import timedelta
 from email import policy
+from pathlib import Path
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
@@ -20,7 +30,7 @@ from concierge.services import inbound_ingest
 from concierge.tasks import send_queued_mail
 
 from .conftest import make_email
-from .test_imap import free_port
+from .test_imap import free_port, inquiries
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +192,7 @@ def test_an_email_that_kills_every_sender_is_given_up_after_the_last_attempt(
     assert outbound_send_due().failed == 0  # and it stays given up
 
 
-def test_the_ticket_says_sent_only_together_with_the_email_being_recorded_sent(
-    smtp, monkeypatch
-):
+def test_the_ticket_says_sent_only_together_with_the_email_being_recorded_sent(smtp, monkeypatch):
     smtp.start()
     outbound = queue_acknowledgement()
     with monkeypatch.context() as patched:
@@ -209,3 +217,120 @@ def test_the_acknowledgement_is_queued_once_per_ticket(django_capture_on_commit_
     outbound = queue_acknowledgement()
     assert acknowledgement_queue(ticket=outbound.ticket) is None
     assert OutboundEmail.objects.count() == 1
+
+
+def received_message_id(message: email.message.EmailMessage) -> str:
+    return message["Message-ID"].strip().strip("<>")
+
+
+@pytest.mark.slow
+def test_killing_send_queued_mail_mid_run_and_rerunning_loses_nothing(smtp, tmp_path):
+    """A real `manage.py send_queued_mail` process is SIGKILLed mid-batch, then run again.
+
+    Delivery is at least once: the one email whose SMTP transaction was in flight at the kill
+    may have reached the server before the process could record it as sent; its claim runs
+    out and it is sent again, with the same Message-ID, so mail clients show it once. Every
+    other email is received exactly once, and every one of them is received.
+    """
+    database = tmp_path / "kill.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hub.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_USE_TLS": "",
+        "EMAIL_USE_SSL": "",
+        "EMAIL_TIMEOUT": "10",
+        "CONCIERGE_OUTBOUND_CLAIM_SECONDS": "3",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, str(Path(django_settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+    total = 60
+    # Each new inquiry queues its acknowledgement, as mail arriving in production does.
+    files = []
+    for i, raw in enumerate(inquiries(total, prefix="outkill")):
+        files.append(tmp_path / f"inquiry{i}.eml")
+        files[-1].write_bytes(raw)
+    subprocess.run(
+        [*manage, "ingest_email", *map(str, files)],
+        env=env,
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+    )
+
+    def outbound() -> dict[str, tuple[str, int]]:
+        with sqlite3.connect(database) as db:
+            rows = db.execute(
+                "SELECT header_message_id, state, attempts FROM concierge_outboundemail"
+            )
+            return {mid: (state, attempts) for mid, state, attempts in rows}
+
+    queued = outbound()
+    assert len(queued) == total and {state for state, _ in queued.values()} == {"queued"}
+
+    smtp.delay = 0.1
+    smtp.start()
+    process = subprocess.Popen([*manage, "send_queued_mail"], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(smtp.messages) < 5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "send_queued_mail finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(0.5)  # the server finishes whatever it was reading when the client died
+    received_before_kill = len(smtp.messages)
+    at_kill = outbound()
+    sent_at_kill = {mid for mid, (state, _) in at_kill.items() if state == "sent"}
+    in_flight = {mid for mid, (state, _) in at_kill.items() if state == "sending"}
+    assert 5 <= received_before_kill < total
+    assert len(in_flight) <= 1
+    # Marked sent means received; received but not marked sent is only the one in flight.
+    received_ids = {received_message_id(message) for message in smtp.messages}
+    assert sent_at_kill <= received_ids and received_ids - sent_at_kill <= in_flight
+
+    reruns = 0
+    while any(state != "sent" for state, _ in outbound().values()):
+        assert reruns < 20, "the queue never emptied"
+        if reruns:
+            time.sleep(1)  # the killed process's claim has not run out yet
+        subprocess.run(
+            [*manage, "send_queued_mail"],
+            env=env,
+            check=True,
+            timeout=300,
+            stdout=subprocess.DEVNULL,
+        )
+        reruns += 1
+
+    final = outbound()
+    received = Counter(received_message_id(message) for message in smtp.messages)
+    duplicates = {mid: n for mid, n in received.items() if n > 1}
+    print(
+        f"\nqueued {total}, received before kill {received_before_kill}, received after rerun "
+        f"{len(smtp.messages) - received_before_kill} ({reruns} reruns), "
+        f"duplicates {sum(n - 1 for n in duplicates.values())} "
+        f"(in flight at the kill: {len(in_flight)})"
+    )
+    assert set(received) == set(queued)  # nothing lost, nothing made up
+    assert duplicates.keys() <= in_flight and set(duplicates.values()) <= {2}
+    assert {mid: state for mid, (state, _) in final.items()} == dict.fromkeys(queued, "sent")
+    # The killed attempt counts, so a message that kills its sender cannot loop for ever.
+    assert {mid for mid, (_, attempts) in final.items() if attempts != 1} == in_flight
+    assert {attempts for mid, (_, attempts) in final.items() if mid in in_flight} <= {2}
+    with sqlite3.connect(database) as db:
+        events = db.execute(
+            "SELECT data FROM concierge_ticketevent WHERE kind = ?",
+            [TicketEvent.Kind.EMAIL_SENT],
+        ).fetchall()
+        outbound_ids = {row[0] for row in db.execute("SELECT id FROM concierge_outboundemail")}
+    sent_events = Counter(json.loads(data)["outbound"] for (data,) in events)
+    assert sent_events == dict.fromkeys(outbound_ids, 1)  # each ticket says "sent" once
+    recipients = {address for message in smtp.messages for address in message.envelope_to}
+    assert recipients == {f"person{i}@example.org" for i in range(total)}
