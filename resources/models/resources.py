@@ -336,9 +336,10 @@ class Resource(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Every translation folded (lower case, no accents) and stored, kept current by the
-    # database on every write: search re-checks thousands of index candidates, and reading
-    # the folded text is much cheaper than folding 17 or 33 columns again for each one.
-    # Not serialised (dumpdata) nor in the history: they are derived from the fields above.
+    # database on every write: search re-checks hundreds of index candidates and ranks every
+    # match, reading these instead of folding 17 or 33 columns again for each one (the GIN
+    # indexes of migration 0004 are on them). Not serialised (dumpdata) nor in the history:
+    # they are derived from the fields above.
     search_names = models.GeneratedField(
         expression=SearchFold(*(F(name) for name in NAME_FIELDS)),
         output_field=models.TextField(),
