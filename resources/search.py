@@ -1,9 +1,9 @@
 """Search over every translation of the entries' names and descriptions.
 
 PostgreSQL: full-text search (the `simple` configuration, so no language's stemming is
-imposed on the others) plus trigram word similarity over the names, both on unaccented,
-lower-cased text, ranked together; a substring match covers scripts without spaces (CJK).
-"samaritns" finds Samaritans through the trigrams.
+imposed on the others) plus trigram word similarity of every word to the names, both on
+unaccented, lower-cased text, ranked together; a substring match covers scripts without
+spaces (CJK). "samaritns" finds Samaritans through the trigrams.
 
 SQLite (local development): the database only narrows by the other filters; matching is
 done in Python on case-folded text stripped of accents, with a small typo allowance on name
@@ -19,10 +19,9 @@ from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, Whe
 from modeltranslation.utils import build_localized_fieldname
 
 MAX_QUERY_LENGTH = 200
-# Word similarity a name needs (PostgreSQL's default): typos in one word pass ("samaritns"
-# 0.8), one word of two does not ("lantern listening" would otherwise match every name with
-# "listening" and search 8,000 of 100,000 entries). It is the database setting
-# pg_trgm.word_similarity_threshold, set in hub/settings.py, that the index operator uses.
+# Word similarity each word of the query needs in the names (PostgreSQL's default): a typo
+# passes ("samaritns" 0.8). It is the database setting pg_trgm.word_similarity_threshold,
+# set in hub/settings.py, that the index operator uses.
 TRIGRAM_THRESHOLD = 0.6
 TYPO_RATIO = 0.8
 
@@ -56,12 +55,23 @@ def search(queryset, query: str):
 class SearchFold(Func):
     """hub_search_fold(a, b, …): the texts joined by spaces, lower-cased, without accents.
 
-    An IMMUTABLE SQL function (migration 0003) so the GIN indexes can be built on it; the
-    expressions here must stay exactly those of the indexes for PostgreSQL to use them.
+    An IMMUTABLE SQL function (migration 0003), so that PostgreSQL can store it in the
+    generated columns Resource.search_names and search_document. SQLite (development, where
+    search matches in Python) has no unaccent: the same columns there are only lower-cased.
     """
 
     function = "hub_search_fold"
     output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Deterministic, as SQLite requires of a generated column: NULLs skipped like
+        # PostgreSQL's array_to_string() does, by COALESCE to an empty string.
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, part_params = compiler.compile(expression)
+            parts.append(f"COALESCE({sql}, '')")
+            params.extend(part_params)
+        return "LOWER({})".format(" || ' ' || ".join(parts)), params
 
 
 class SimpleVector(Func):
@@ -77,42 +87,49 @@ class SimpleVector(Func):
 def _search_postgres(queryset, query: str):
     """Ids matched by four indexed ways (UNION), then ranked by the names only.
 
-    Each way is its own subquery so PostgreSQL re-checks an index hit against that way's
-    condition alone: OR-ing them made every candidate of the trigram index also fold and
-    parse the whole document (seconds at 100,000 entries).
+    The folded texts are stored columns (Resource.search_names, search_document) with GIN
+    indexes (migration 0004), so re-checking an index candidate reads a value. Each way is
+    its own subquery so PostgreSQL re-checks a hit against that way's condition alone.
     """
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     from resources.models import Organization, Resource
 
     needle = SearchFold(Value(query))
-    names = SearchFold(*(F(name) for name in NAME_FIELDS))
-    document = SearchFold(*(F(name) for name in DOCUMENT_FIELDS))
     search_query = SearchQuery(needle, config="simple", search_type="websearch")
     organizations = Organization.objects.filter(
         Q(name__unaccent__icontains=query) | Q(name__trigram_word_similar=query)
     )
     every = Resource.objects.order_by()
-    matches = (
-        every.alias(search_names=names)
-        .filter(search_names__trigram_word_similar=needle)
-        .values("pk")
-        .union(
-            every.alias(search_vector=SimpleVector(document))
-            .filter(search_vector=search_query)
-            .values("pk"),
-            every.alias(search_document=document)
-            .filter(search_document__contains=needle)
-            .values("pk"),
-            every.filter(organization__in=organizations).values("pk"),
-        )
-    )
+    ways = [
+        every.alias(search_vector=SimpleVector(F("search_document")))
+        .filter(search_vector=search_query)
+        .values("pk"),
+        every.filter(search_document__contains=needle).values("pk"),
+        every.filter(organization__in=organizations).values("pk"),
+    ]
+    if words := _words(query):
+        # Every word near a name word, not the words together near the names: "lantern
+        # listening" must not find "Northern Listening Line" because both end in "ern", and
+        # the index then re-checks hundreds of candidates instead of thousands.
+        similar = every
+        for word in words:
+            similar = similar.filter(search_names__trigram_word_similar=SearchFold(Value(word)))
+        ways.insert(0, similar.values("pk"))
+    first, *others = ways
+    matches = first.union(*others)
     # Read the ids once: the page and its count (the paginator) then reuse them.
     ids = [row["pk"] for row in matches]
+    names = F("search_names")
     return queryset.filter(pk__in=ids).annotate(
         search_rank=TrigramWordSimilarity(needle, names)
         + SearchRank(SimpleVector(names), search_query)
     )
+
+
+def _words(query: str) -> list[str]:
+    """The query's words that have trigrams (letters or digits), each once."""
+    return list(dict.fromkeys(word for word in query.split() if any(c.isalnum() for c in word)))
 
 
 def _score(tokens: list[str], names: str, document: str) -> float:

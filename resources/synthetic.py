@@ -244,7 +244,7 @@ def _maker(model: type[models.Model]) -> Callable[..., models.Model]:
     took longer than inserting them. bulk_create only reads the attributes.
     """
     template = model()
-    defaults = {f.attname: template.__dict__[f.attname] for f in model._meta.concrete_fields}
+    defaults = {f.attname: template.__dict__[f.attname] for f in _written_fields(model)}
 
     def make(**values) -> models.Model:
         instance = model.__new__(model)
@@ -256,6 +256,11 @@ def _maker(model: type[models.Model]) -> Callable[..., models.Model]:
     return make
 
 
+def _written_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns an insert writes: not the generated ones (the database computes those)."""
+    return [f for f in model._meta.concrete_fields if not f.generated]
+
+
 def _insert(model: type[models.Model], objects: list[models.Model]) -> None:
     """Insert new rows and set their ids: bulk_create, or COPY on PostgreSQL."""
     if not objects:
@@ -265,7 +270,7 @@ def _insert(model: type[models.Model], objects: list[models.Model]) -> None:
         return
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = meta.concrete_fields
+    fields = _written_fields(model)
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     with connection.cursor() as cursor:
         cursor.execute(

@@ -67,5 +67,12 @@ class LanguageTranslationOptions(TranslationOptions):
     required_languages = ("en",)
 
 
-for model in (Resource, Channel, OpeningPeriod, EmergencyNumber):
+# The search columns are computed by the database from the names and descriptions, which the
+# history already records; a historical copy would be a second generated column to keep.
+simple_history.register(
+    Resource,
+    app="resources",
+    excluded_fields=["updated_at", "search_names", "search_document"],
+)
+for model in (Channel, OpeningPeriod, EmergencyNumber):
     simple_history.register(model, app="resources", excluded_fields=["updated_at"])

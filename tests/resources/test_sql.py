@@ -91,24 +91,37 @@ def test_for_country_in_sql_matches_the_portable_condition():
     assert found == {"everywhere"}
 
 
-def test_search_expressions_are_those_of_the_indexes():
-    migration = importlib.import_module("resources.migrations.0003_performance_indexes")
+def test_search_columns_are_those_of_the_migration():
+    migration = importlib.import_module("resources.migrations.0004_search_columns")
     assert migration.NAME_COLUMNS == search.NAME_FIELDS
     assert migration.DOCUMENT_COLUMNS == search.DOCUMENT_FIELDS
 
 
-def test_search_uses_the_trigram_and_full_text_indexes():
+def _full_text(words: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    vector = search.SimpleVector(search.F("search_document"))
+    return Resource.objects.alias(vector=vector).filter(vector=SearchQuery(words, config="simple"))
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (
+            lambda: Resource.objects.filter(search_names__trigram_word_similar="samaritns"),
+            "names_trgm",
+        ),
+        (lambda: Resource.objects.filter(search_document__contains="amarit"), "document_trgm"),
+        (lambda: _full_text("samaritans"), "vector"),
+    ],
+    ids=["trigram", "substring", "full text"],
+)
+def test_search_uses_the_indexes_on_the_stored_columns(query, index):
     ResourceFactory(name_en="Samaritans", slug="samaritans")
-    matches = search.search(Resource.objects.all(), "samaritns")
-    assert [r.slug for r in matches] == ["samaritans"]
+    assert [r.slug for r in search.search(Resource.objects.all(), "samaritns")] == ["samaritans"]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        names = (
-            Resource.objects.alias(
-                names=search.SearchFold(*(search.F(n) for n in search.NAME_FIELDS))
-            )
-            .filter(names__trigram_word_similar=search.SearchFold(search.Value("samaritns")))
-            .values("pk")
-        )
-        plan = names.explain()
-    assert "resource_search_names_trgm" in plan
+        plan = query().values("pk").explain()
+    assert f"resource_search_{index}" in plan
+    # The stored value is read, not recomputed: the plan no longer folds the columns.
+    assert "hub_search_fold" not in plan

@@ -142,3 +142,21 @@ def test_postgres_extensions_are_installed(db):
         cursor.execute("SELECT extname FROM pg_extension")
         installed = {row[0] for row in cursor.fetchall()}
     assert {"pg_trgm", "unaccent"} <= installed
+
+
+@on_postgres
+def test_postgres_trigram_match_needs_every_word_near_a_name_word(db):
+    from tests.factories import ResourceFactory
+
+    ResourceFactory(name_en="Lantern Listening Line", slug="lantern")
+    ResourceFactory(name_en="Northern Listening Line", slug="northern")
+    ResourceFactory(name_en="Lantern Helpline", slug="lantern-helpline")
+
+    def found(q: str) -> set[str]:
+        return {r.slug for r in search(Resource.objects.published(), q)}
+
+    # "northern" shares "ern" with "lantern": the words together were close enough.
+    assert found("lantern listening") == {"lantern"}
+    assert found("lanterm lisening") == {"lantern"}  # a typo in each word
+    assert found("listening") == {"lantern", "northern"}
+    assert found("lanterm / lisening") == {"lantern"}  # "/" has no trigrams: not a word
