@@ -23,8 +23,11 @@ from hub.commands import whole_number
     ],
 )
 def test_a_bad_number_is_a_usage_error_with_exit_status_2(capsys, argv, message):
+    # The command's own command-line entry (ManagementUtility.execute() would also run
+    # django.setup() again and point the logging handler at this test's captured stdout).
+    command = ManagementUtility(["manage.py", *argv]).fetch_command(argv[0])
     with pytest.raises(SystemExit) as exit_:
-        ManagementUtility(["manage.py", *argv]).execute()
+        command.run_from_argv(["manage.py", *argv])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert message in err
