@@ -195,6 +195,17 @@ def language_matches(code: str) -> Q:
     return Q(code__iexact=code) | Q(code__iexact=primary) | Q(code__istartswith=f"{primary}-")
 
 
+def stored_fold(fields: list[str], verbose_name) -> models.GeneratedField:
+    """A column the database keeps equal to SearchFold(fields), for the search indexes."""
+    return models.GeneratedField(
+        expression=SearchFold(*(F(name) for name in fields)),
+        output_field=models.TextField(),
+        db_persist=True,
+        serialize=False,
+        verbose_name=verbose_name,
+    )
+
+
 class Resource(models.Model):
     """A service people can turn to: a crisis line, helpline, fund, programme or guide."""
 
@@ -340,20 +351,8 @@ class Resource(models.Model):
     # match, reading these instead of folding 17 or 33 columns again for each one (the GIN
     # indexes of migration 0004 are on them). Not serialised (dumpdata) nor in the history:
     # they are derived from the fields above.
-    search_names = models.GeneratedField(
-        expression=SearchFold(*(F(name) for name in NAME_FIELDS)),
-        output_field=models.TextField(),
-        db_persist=True,
-        serialize=False,
-        verbose_name=_("names for search"),
-    )
-    search_document = models.GeneratedField(
-        expression=SearchFold(*(F(name) for name in DOCUMENT_FIELDS)),
-        output_field=models.TextField(),
-        db_persist=True,
-        serialize=False,
-        verbose_name=_("text for search"),
-    )
+    search_names = stored_fold(NAME_FIELDS, _("names for search"))
+    search_document = stored_fold(DOCUMENT_FIELDS, _("text for search"))
 
     objects = ResourceQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
 import importlib
+import os
+import sys
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 
@@ -80,3 +83,20 @@ def shipped_crisis_rules(request):
     if not CrisisRule.objects.exists():
         migration = importlib.import_module("concierge.migrations.0003_initial_crisis_rules")
         migration.add_rules(apps, None)
+
+
+MANAGE = [sys.executable, str(django_settings.BASE_DIR / "manage.py")]
+
+
+def command_env(database, tmp_path, **extra: str) -> dict[str, str]:
+    """Environment for a real `manage.py` subprocess on its own SQLite file (the kill tests)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hub.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }

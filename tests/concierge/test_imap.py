@@ -11,13 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 
 from concierge.imap import LOCK_KEY, InboxBusy, fetch_inbox, single_run_lock
 from concierge.models import InboundMessage, Ticket
 
-from .conftest import make_email
+from .conftest import MANAGE, command_env, make_email
 
 PYMAP = Path(sys.executable).with_name("pymap")
 USER, PASSWORD = "concierge", "imap-test-password"
@@ -207,22 +206,16 @@ def test_killing_fetch_inbox_mid_run_and_rerunning_loses_and_duplicates_nothing(
 ):
     """A real `manage.py fetch_inbox` process is SIGKILLed mid-batch, then run again."""
     database = tmp_path / "kill.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hub.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "REDIS_URL": "",
-        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-        "CONCIERGE_IMAP_HOST": imap_server["HOST"],
-        "CONCIERGE_IMAP_PORT": str(imap_server["PORT"]),
-        "CONCIERGE_IMAP_SECURITY": "none",
-        "CONCIERGE_IMAP_USER": USER,
-        "CONCIERGE_IMAP_PASSWORD": PASSWORD,
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+    env = command_env(
+        database,
+        tmp_path,
+        CONCIERGE_IMAP_HOST=imap_server["HOST"],
+        CONCIERGE_IMAP_PORT=str(imap_server["PORT"]),
+        CONCIERGE_IMAP_SECURITY="none",
+        CONCIERGE_IMAP_USER=USER,
+        CONCIERGE_IMAP_PASSWORD=PASSWORD,
+    )
+    subprocess.run([*MANAGE, "migrate", "-v0"], env=env, check=True, timeout=300)
     total = 60
     deliver(imap_server, inquiries(total, prefix="kill"))
 
@@ -230,7 +223,7 @@ def test_killing_fetch_inbox_mid_run_and_rerunning_loses_and_duplicates_nothing(
         with sqlite3.connect(database) as db:
             return db.execute("SELECT COUNT(*) FROM concierge_inboundmessage").fetchone()[0]
 
-    process = subprocess.Popen([*manage, "fetch_inbox"], env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([*MANAGE, "fetch_inbox"], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while stored() < 5 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -247,7 +240,7 @@ def test_killing_fetch_inbox_mid_run_and_rerunning_loses_and_duplicates_nothing(
     # Whatever has no committed raw copy is still in the inbox: nothing was lost.
     assert everything - safe <= message_ids_in(imap_server, "INBOX")
 
-    subprocess.run([*manage, "fetch_inbox"], env=env, check=True, timeout=300)
+    subprocess.run([*MANAGE, "fetch_inbox"], env=env, check=True, timeout=300)
     with sqlite3.connect(database) as db:
         rows = db.execute(
             "SELECT header_message_id, state FROM concierge_inboundmessage"

@@ -5,21 +5,17 @@ import contextlib
 import email
 import io
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
 from email import policy
-from pathlib import Path
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
-from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
@@ -29,7 +25,7 @@ from concierge.models import OutboundEmail, TicketEvent
 from concierge.services import inbound_ingest
 from concierge.tasks import send_queued_mail
 
-from .conftest import make_email
+from .conftest import MANAGE, command_env, make_email
 from .test_imap import free_port, inquiries
 
 pytestmark = pytest.mark.django_db
@@ -233,24 +229,18 @@ def test_killing_send_queued_mail_mid_run_and_rerunning_loses_nothing(smtp, tmp_
     other email is received exactly once, and every one of them is received.
     """
     database = tmp_path / "kill.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hub.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "REDIS_URL": "",
-        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
-        "EMAIL_USE_TLS": "",
-        "EMAIL_USE_SSL": "",
-        "EMAIL_TIMEOUT": "10",
-        "CONCIERGE_OUTBOUND_CLAIM_SECONDS": "3",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [sys.executable, str(Path(django_settings.BASE_DIR) / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+    env = command_env(
+        database,
+        tmp_path,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+        EMAIL_USE_TLS="",
+        EMAIL_USE_SSL="",
+        EMAIL_TIMEOUT="10",
+        CONCIERGE_OUTBOUND_CLAIM_SECONDS="3",
+    )
+    subprocess.run([*MANAGE, "migrate", "-v0"], env=env, check=True, timeout=300)
     total = 60
     # Each new inquiry queues its acknowledgement, as mail arriving in production does.
     files = []
@@ -258,7 +248,7 @@ def test_killing_send_queued_mail_mid_run_and_rerunning_loses_nothing(smtp, tmp_
         files.append(tmp_path / f"inquiry{i}.eml")
         files[-1].write_bytes(raw)
     subprocess.run(
-        [*manage, "ingest_email", *map(str, files)],
+        [*MANAGE, "ingest_email", *map(str, files)],
         env=env,
         check=True,
         timeout=300,
@@ -277,7 +267,7 @@ def test_killing_send_queued_mail_mid_run_and_rerunning_loses_nothing(smtp, tmp_
 
     smtp.delay = 0.1
     smtp.start()
-    process = subprocess.Popen([*manage, "send_queued_mail"], env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([*MANAGE, "send_queued_mail"], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while len(smtp.messages) < 5 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -301,7 +291,7 @@ def test_killing_send_queued_mail_mid_run_and_rerunning_loses_nothing(smtp, tmp_
         if reruns:
             time.sleep(1)  # the killed process's claim has not run out yet
         subprocess.run(
-            [*manage, "send_queued_mail"],
+            [*MANAGE, "send_queued_mail"],
             env=env,
             check=True,
             timeout=300,
