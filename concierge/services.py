@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
 
@@ -101,6 +101,11 @@ def inbound_ingest(*, raw: bytes, source: str, source_ref: str = "") -> InboundM
 
 def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
     """Parse the stored bytes and file them: a ticket, a message on one, ignored or quarantined."""
+    # The attempt is counted in its own commit before filing, so that a process killed while
+    # filing (out of memory on a pathological message, say) still leaves it counted.
+    InboundMessage.objects.filter(
+        pk=inbound.pk, state__in=[State.NEW, State.QUARANTINED], is_truncated=False
+    ).update(attempts=F("attempts") + 1, processed_at=timezone.now())
     try:
         with transaction.atomic():
             locked = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
@@ -112,9 +117,21 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
 
 
 def inbound_process_pending(*, limit: int | None = None) -> list[InboundMessage]:
-    """File every stored message still in state `new` (left by a crash or a pipe)."""
-    ids = list(InboundMessage.objects.pending().order_by("pk").values_list("pk", flat=True))
-    return [inbound_process(inbound=InboundMessage(pk=pk)) for pk in ids[:limit]]
+    """File every stored message still in state `new` (left by a crash or a pipe).
+
+    A message whose filing was started CONCIERGE_INBOUND_MAX_ATTEMPTS times without finishing
+    (each time the process stopped) is quarantined instead of tried again: otherwise it would
+    stop every later run before the mail behind it. Staff reprocess it after a fix.
+    """
+    pending = InboundMessage.objects.pending().order_by("pk")
+    results = []
+    for pk, attempts in pending.values_list("pk", "attempts")[:limit]:
+        if attempts >= settings.CONCIERGE_INBOUND_MAX_ATTEMPTS:
+            reason = f"filing did not finish in {attempts} attempts: the process stopped each time"
+            results.append(_quarantine(pk, reason))
+        else:
+            results.append(inbound_process(inbound=InboundMessage(pk=pk)))
+    return results
 
 
 def inbound_reprocess(*, queryset: QuerySet[InboundMessage]) -> list[InboundMessage]:
@@ -128,16 +145,13 @@ def _quarantine(pk: int, reason: str) -> InboundMessage:
         inbound = InboundMessage.objects.select_for_update().get(pk=pk)
         inbound.state = State.QUARANTINED
         inbound.reason = parsing.clean_text(reason)[:2000]
-        inbound.attempts += 1
         inbound.processed_at = timezone.now()
-        inbound.save(update_fields=["state", "reason", "attempts", "processed_at"])
+        inbound.save(update_fields=["state", "reason", "processed_at"])
     logger.warning("inbound %s quarantined: %s", pk, reason.split(":", 1)[0][:80])
     return inbound
 
 
 def _file(inbound: InboundMessage) -> None:
-    inbound.attempts += 1
-    inbound.processed_at = timezone.now()
     try:
         parsed = parsing.parse_email(bytes(inbound.raw))
     except UnusableMessage as exc:

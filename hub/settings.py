@@ -366,6 +366,8 @@ CONCIERGE_IMAP = {
     "TIMEOUT": env_int("CONCIERGE_IMAP_TIMEOUT", 60),
 }
 CONCIERGE_FETCH_LOCK_SECONDS = env_int("CONCIERGE_FETCH_LOCK_SECONDS", 600)
+# An inbound message whose filing was started this often without finishing is quarantined.
+CONCIERGE_INBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_INBOUND_MAX_ATTEMPTS", 3)
 CONCIERGE_OUTBOUND_MAX_ATTEMPTS = env_int("CONCIERGE_OUTBOUND_MAX_ATTEMPTS", 10)
 CONCIERGE_OUTBOUND_BACKOFF_SECONDS = env_int("CONCIERGE_OUTBOUND_BACKOFF_SECONDS", 60)
 # How long a worker's claim on an email lasts; then a worker that died is presumed dead and

@@ -63,6 +63,58 @@ def test_without_a_message_id_identical_bytes_are_deduplicated(ingest):
     assert Ticket.objects.count() == 2
 
 
+class ProcessKilled(BaseException):
+    """Stands for the process dying mid-filing: no `except Exception` handler sees it."""
+
+
+def test_an_attempt_that_dies_mid_filing_is_still_counted(monkeypatch):
+    inbound, _created = inbound_store(raw=make_email(), source="email")
+
+    def die(inbound):
+        raise ProcessKilled
+
+    monkeypatch.setattr(services, "_file", die)
+    with pytest.raises(ProcessKilled):
+        services.inbound_process_pending()
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.attempts) == (InboundMessage.State.NEW, 1)
+    assert Ticket.objects.count() == 0
+
+
+def test_a_message_that_kills_every_run_is_quarantined_and_the_rest_still_filed(
+    monkeypatch, settings
+):
+    settings.CONCIERGE_INBOUND_MAX_ATTEMPTS = 3
+    poison, _created = inbound_store(raw=make_email(subject="poison"), source="email")
+    fine, _created = inbound_store(raw=make_email(subject="fine"), source="email")
+    real_file = services._file
+
+    def file_or_die(inbound):
+        if inbound.pk == poison.pk:
+            raise ProcessKilled
+        real_file(inbound)
+
+    monkeypatch.setattr(services, "_file", file_or_die)
+    for _run in range(3):  # three runs, each killed by the poison message before `fine`
+        with pytest.raises(ProcessKilled):
+            services.inbound_process_pending()
+    fine.refresh_from_db()
+    assert fine.state == InboundMessage.State.NEW
+    results = services.inbound_process_pending()  # the fourth run no longer tries it
+    assert [(r.pk, r.state) for r in results] == [
+        (poison.pk, InboundMessage.State.QUARANTINED),
+        (fine.pk, InboundMessage.State.PROCESSED),
+    ]
+    poison.refresh_from_db()
+    assert poison.attempts == 3
+    assert poison.reason == "filing did not finish in 3 attempts: the process stopped each time"
+    assert Ticket.objects.get().subject == "fine"
+    # After a fix, staff reprocess it like any quarantined message.
+    monkeypatch.setattr(services, "_file", real_file)
+    [again] = inbound_reprocess(queryset=InboundMessage.objects.filter(pk=poison.pk))
+    assert again.state == InboundMessage.State.PROCESSED and again.attempts == 4
+
+
 def test_store_commits_before_parsing_and_a_crash_while_filing_loses_nothing(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("disk full")
