@@ -26,6 +26,9 @@ def site():
         env = production_env(cluster.create_database("hub"), cluster.root / "static")
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
+        # The real seed directory, so the pages under load and during the outage are the
+        # real ones (a country with its entries), not "not found" pages.
+        manage(env, "load_initial_data", "-v0")
         manage(
             {**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
             *("createsuperuser", "--noinput", "--username", "curator"),

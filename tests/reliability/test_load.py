@@ -60,6 +60,10 @@ def test_sixty_seconds_at_64_connections_without_a_single_5xx(site):
     gunicorn = site.gunicorn
     # Every public page (in three scripts), the health check (one query) and an error page.
     paths = sorted({*public_urls(["en", "ar", "ja"]), "/healthz/", "/en/no-such-page/"})
+    # The pages under load are the real ones, with the seed directory behind them.
+    assert [gunicorn.get(path).status for path in paths if path != "/en/no-such-page/"] == [
+        302 if path == "/" else 200 for path in paths if path != "/en/no-such-page/"
+    ]
     workers = gunicorn.worker_pids()
     report = run_wrk(gunicorn.url, f"127.0.0.1:{gunicorn.port}", paths)
     print(f"\nload test: {report}")
