@@ -3,7 +3,7 @@
 # another 0003 is merged later renumbers.
 #
 # The column lists are frozen here; resources/search.py builds the same expressions from
-# settings.LANGUAGES, and tests/resources/test_search_indexes.py fails if they drift apart
+# settings.LANGUAGES, and tests/resources/test_sql.py fails if they drift apart
 # (a new language then needs a migration that rebuilds these indexes).
 from django.db import migrations, models
 

@@ -4,21 +4,18 @@
 # expressions and so re-folded 17 or 33 columns for every candidate they re-checked, are
 # rebuilt on the columns under the same names (no-op on SQLite).
 #
-# The column lists are frozen here, as in 0003; the model builds them from
-# settings.LANGUAGES, so a new language shows up in `makemigrations --check` (the generated
-# columns must then be dropped and added again).
+# The column lists are 0003's frozen ones; the model builds them from settings.LANGUAGES, so
+# a new language shows up in `makemigrations --check` (the generated columns must then be
+# dropped and added again), and tests/resources/test_sql.py compares them.
 import importlib
 
 from django.db import migrations, models
 
 import resources.search
 
-LANGUAGES = [
-    "en", "es", "pt_br", "fr", "de", "it", "nl", "sv", "pl", "tr", "ar", "hi", "ind", "ja",
-    "ko", "zh_hans",
-]  # fmt: skip
-NAME_COLUMNS = [f"name_{code}" for code in LANGUAGES] + ["local_name"]
-DOCUMENT_COLUMNS = NAME_COLUMNS + [f"description_{code}" for code in LANGUAGES]
+previous = importlib.import_module("resources.migrations.0003_performance_indexes")
+NAME_COLUMNS = previous.NAME_COLUMNS
+DOCUMENT_COLUMNS = previous.DOCUMENT_COLUMNS
 
 INDEXES = {
     "resource_search_vector": "USING gin (to_tsvector('simple'::regconfig, search_document))",
@@ -40,7 +37,6 @@ def index_the_columns(apps, schema_editor):
 
 def index_the_expressions(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        previous = importlib.import_module("resources.migrations.0003_performance_indexes")
         _replace_indexes(schema_editor, previous.INDEXES)
 
 
