@@ -7,8 +7,9 @@ WORKDIR /app
 RUN python -m venv /venv
 COPY . .
 RUN /venv/bin/pip install .
-RUN DJANGO_DEBUG=0 SECRET_KEY=build-only /venv/bin/python manage.py compilemessages --ignore=/venv -v0 \
- && DJANGO_DEBUG=0 SECRET_KEY=build-only /venv/bin/python manage.py collectstatic --noinput -v0
+# Build commands need no SECRET_KEY (manage.py gives them a throwaway one); the server does.
+RUN /venv/bin/python manage.py compilemessages --ignore=/venv -v0 \
+ && /venv/bin/python manage.py collectstatic --noinput -v0
 
 # Runtime stage: only the virtual environment and the application, run as a non-root user.
 FROM python:3.11-slim-bookworm
